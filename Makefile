@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both set up what they need first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := frontend/node_modules/.installed
+
+.PHONY: run test lint unit api e2e infra bench frontend setup clean
+
+run: setup frontend
+	$(PY) -m devstack
+
+test: setup frontend lint
+	$(PY) -m pytest
+
+setup: $(VENV_STAMP) $(NODE_STAMP)
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# --ignore-scripts: @gouvfr/dsfr's preinstall script refuses to run outside the DSFR's own repository.
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+frontend: $(NODE_STAMP)
+	cd frontend && npm run --silent build
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check .
+
+unit: $(VENV_STAMP)
+	$(PY) -m pytest tests/unit
+
+api: $(VENV_STAMP)
+	$(PY) -m pytest tests/api tests/infra
+
+e2e: setup frontend
+	$(PY) -m pytest tests/e2e
+
+bench: $(VENV_STAMP)
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache

@@ -1,0 +1,13 @@
+"""The Chalice application: created here, its routes live in chalicelib/api (one blueprint per area).
+
+Kept cheap to import (a Lambda cold start): the blueprints import their services on first use.
+"""
+
+from chalice import Chalice
+
+from chalicelib.api import account, auth
+
+app = Chalice(app_name="mon-compte")
+app.debug = False
+app.register_blueprint(auth.blueprint)
+app.register_blueprint(account.blueprint)

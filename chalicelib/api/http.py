@@ -1,0 +1,169 @@
+"""What every route shares: request checks (CSRF header, content type, size, JSON, schema), the session cookie,
+errors as ``{code, message, fields}`` in the user's language, and the response headers.
+
+Heavy modules (pydantic models, services, PynamoDB) are imported on the first request, not when ``app`` is imported:
+a Lambda cold start pays only for Chalice.
+"""
+
+import functools
+import json
+import logging
+from http.cookies import CookieError, SimpleCookie
+
+from chalice import Blueprint, Response
+
+from chalicelib.messages import language_from_header, say
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+SESSION_COOKIE = "__Host-mc_session"
+CSRF_HEADER = "x-requested-with"
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+API_HEADERS = {
+    "Content-Type": "application/json; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+_PYDANTIC_KEYS = {
+    "missing": "field.required",
+    "string_too_short": "field.required",
+    "string_too_long": "field.too_long",
+    "literal_error": "field.choice",
+    "extra_forbidden": "field.unknown",
+}
+
+
+class RequestRefused(Exception):
+    """The request itself is unacceptable (not its content): answered before any service runs."""
+
+    def __init__(self, status: int, code: str, fields: dict | None = None, **params):
+        super().__init__(code)
+        self.status, self.code, self.fields, self.params = status, code, fields or {}, params
+
+
+def json_response(status: int, payload, headers: dict | None = None) -> Response:
+    if hasattr(payload, "model_dump_json"):
+        body = payload.model_dump_json()
+    else:
+        body = json.dumps(payload, ensure_ascii=False)
+    return Response(body=body, status_code=status, headers={**API_HEADERS, **(headers or {})})
+
+
+def error_response(status: int, code: str, language: str, fields: dict | None = None, **params) -> Response:
+    """``fields`` maps a field path to ``(message key, params)``."""
+    worded = {path: say(key, language, field=path, **fparams) for path, (key, fparams) in (fields or {}).items()}
+    return json_response(status, {"code": code, "message": say(code, language, **params), "fields": worded})
+
+
+def _header(request, name: str) -> str | None:
+    for key, value in (request.headers or {}).items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def read_cookie(request, name: str) -> str | None:
+    raw = _header(request, "cookie")
+    if not raw:
+        return None
+    try:
+        jar = SimpleCookie()
+        jar.load(raw)
+    except CookieError:
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+def session_cookie(value: str) -> str:
+    return f"{SESSION_COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict"
+
+
+def expired_session_cookie() -> str:
+    return f"{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"
+
+
+def _parse_body(request, model_name: str | None):
+    if _header(request, CSRF_HEADER) is None:
+        raise RequestRefused(403, "csrf_header_missing")
+    content_type = (_header(request, "content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise RequestRefused(415, "unsupported_media_type")
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise RequestRefused(413, "payload_too_large", max_kb=MAX_BODY_BYTES // 1024)
+    try:
+        document = json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (UnicodeDecodeError, ValueError):
+        raise RequestRefused(400, "malformed_json") from None
+    if model_name is None:
+        return None
+    from pydantic import ValidationError
+
+    from chalicelib import schemas
+
+    model = getattr(schemas, model_name)
+    if not isinstance(document, dict):
+        raise RequestRefused(422, "validation_error")
+    try:
+        return model.model_validate(document)
+    except ValidationError as error:
+        fields = {}
+        for problem in error.errors():
+            path = ".".join(str(part) for part in problem["loc"])
+            key = _PYDANTIC_KEYS.get(problem["type"], "field.type")
+            params = {"max": problem.get("ctx", {}).get("max_length")} if key == "field.too_long" else {}
+            fields.setdefault(path or "body", (key, params))
+        raise RequestRefused(422, "validation_error", fields) from None
+
+
+def endpoint(blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True):
+    """Register ``handler(request=, session=, body=, language=)`` behind the shared checks.
+
+    ``body`` names the ``schemas`` model of the request body (state-changing methods only). The handler returns a
+    Response, or a pydantic model sent as 200 JSON.
+    """
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def view(**url_params):
+            from chalicelib.domain.errors import DomainError
+
+            request = blueprint.current_request
+            language = language_from_header(_header(request, "accept-language"))
+            try:
+                parsed = _parse_body(request, body) if method in STATE_CHANGING else None
+                session = None
+                if authenticated:
+                    from chalicelib.services.auth import authenticate
+
+                    session = authenticate(read_cookie(request, SESSION_COOKIE))
+                result = handler(request=request, session=session, body=parsed, language=language, **url_params)
+            except RequestRefused as refused:
+                return error_response(refused.status, refused.code, language, refused.fields, **refused.params)
+            except DomainError as error:
+                fields = {path: (problem.key, problem.params) for path, problem in error.fields.items()}
+                return error_response(_STATUS[error.code], error.code, language, fields, **error.params)
+            except Exception:
+                log.exception("unexpected error on %s %s", method, path)
+                return error_response(500, "internal_error", language)
+            if isinstance(result, Response):
+                result.headers = {**API_HEADERS, **(result.headers or {})}
+                return result
+            return json_response(200, result)
+
+        blueprint.route(path, methods=[method], content_types=["*/*"])(view)
+        return view
+
+    return decorate
+
+
+_STATUS = {
+    "validation_error": 422,
+    "wrong_current_password": 400,
+    "invalid_credentials": 401,
+    "not_authenticated": 401,
+    "version_conflict": 409,
+    "not_found": 404,
+}

@@ -1,0 +1,1 @@
+"""Pure rules of the account domain: no AWS, no Chalice, no storage."""

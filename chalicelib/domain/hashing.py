@@ -1,0 +1,38 @@
+"""argon2id for passwords and secret answers (DESIGN.md, security model)."""
+
+from functools import lru_cache
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from chalicelib import settings
+
+
+@lru_cache(maxsize=4)
+def _hasher(memory_cost: int, time_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(memory_cost=memory_cost, time_cost=time_cost, parallelism=parallelism, type=Type.ID)
+
+
+def _current() -> PasswordHasher:
+    return _hasher(**settings.argon2_parameters())
+
+
+def hash_secret(secret: str) -> str:
+    return _current().hash(secret)
+
+
+def verify_secret(stored_hash: str | None, candidate: str) -> bool:
+    """True when ``candidate`` matches; a missing or corrupt hash never matches."""
+    if not stored_hash:
+        # Spend the same time as a real check so that timing does not tell an unknown account.
+        _current().hash(candidate)
+        return False
+    try:
+        return _current().verify(stored_hash, candidate)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def dummy_verify(candidate: str) -> None:
+    """Burn the cost of a verification for a login that matched no account."""
+    verify_secret(None, candidate)

@@ -1,0 +1,1 @@
+"""Use cases: each takes plain values (and the current session), applies the rules of domain/ and calls store/."""

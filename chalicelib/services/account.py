@@ -1,0 +1,89 @@
+"""« Mon Compte »: read the whole account in one Query, save personal information in one write."""
+
+import logging
+from dataclasses import dataclass
+
+from chalicelib.domain import clock
+from chalicelib.domain.errors import InvalidInput, NotAuthenticated, Problem, VersionConflict, WrongCurrentPassword
+from chalicelib.domain.hashing import hash_secret, verify_secret
+from chalicelib.domain.password_policy import contains_personal_data
+from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question
+from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.services.auth import CurrentSession, end_other_sessions
+from chalicelib.store import accounts
+from chalicelib.store.accounts import AccountItems
+from chalicelib.store.models import UserProfile
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SavedProfile:
+    profile: UserProfile
+    other_sessions_ended: int
+
+
+def get_account(current: CurrentSession) -> AccountItems:
+    account = accounts.load_account(current.user_id)
+    if account is None:
+        raise NotAuthenticated()
+    return account
+
+
+def get_profile(current: CurrentSession) -> UserProfile:
+    profile = accounts.get_profile(current.user_id)
+    if profile is None:
+        raise NotAuthenticated()
+    return profile
+
+
+def update_account(current: CurrentSession, data: dict) -> SavedProfile:
+    """Save every piece of personal information at once, or nothing.
+
+    ``data`` has the shape of ``schemas.AccountUpdate``. Without a password or secret-question change this is one
+    UpdateItem conditioned on the version; with one, a Query (to verify the current password) and one
+    TransactWriteItems, then the user's other sessions end.
+    """
+    changes, problems = check_profile(data)
+    password_change, secret_change = data.get("password"), data.get("secret_question")
+    if password_change is not None:
+        personal_data = [data["first_name"], data["last_name"], data["contact_email"]]
+        problems.update(check_password_change(password_change, personal_data))
+    if secret_change is not None:
+        problems.update(check_secret_question(secret_change))
+    if problems:
+        raise InvalidInput(fields=problems)
+
+    now = clock.now()
+    changes["updated_at"] = now
+    if password_change is None and secret_change is None:
+        profile = accounts.update_profile(current.user_id, data["version"], changes)
+        return SavedProfile(profile, 0)
+
+    account = get_account(current)
+    profile, credentials = account.profile, account.credentials
+    if profile.version != data["version"]:
+        raise VersionConflict()
+    credential_changes = {}
+    if password_change is not None:
+        if contains_personal_data(password_change["new"], [profile.login]):
+            raise InvalidInput(fields={"password.new": Problem("password.personal")})
+        if not verify_secret(credentials.password_hash, password_change["current"]):
+            accounts.record_failed_attempt(current.user_id, now)
+            log.info("password change refused: wrong current password for user %s", current.user_id)
+            raise WrongCurrentPassword(fields={"password.current": Problem("password.wrong")})
+        credential_changes["password_hash"] = hash_secret(password_change["new"])
+        changes["password_changed_at"] = now
+    if secret_change is not None:
+        changes["secret_question"] = secret_change["question"]
+        credential_changes["secret_answer_hash"] = hash_secret(normalise_answer(secret_change["answer"]))
+    accounts.update_profile_and_credentials(
+        current.user_id, data["version"], changes, credential_changes, credentials.password_hash
+    )
+    for name, value in changes.items():
+        setattr(profile, name, value)
+    profile.version += 1
+    ended = end_other_sessions(current) if password_change is not None else 0
+    if password_change is not None:
+        log.info("password changed for user %s; %d other session(s) ended", current.user_id, ended)
+    return SavedProfile(profile, ended)

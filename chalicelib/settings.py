@@ -1,0 +1,42 @@
+"""Configuration read from the environment, lazily.
+
+Chalice's test client sets the stage environment only during a call, and a Lambda keeps its module state between
+calls: every value is read when it is needed, never at import time.
+"""
+
+import os
+
+DEFAULT_PASSWORD_LIFETIME_DAYS = 180
+
+
+def table_name() -> str:
+    return os.environ.get("TABLE_NAME", "mon-compte")
+
+
+def attachments_bucket() -> str:
+    return os.environ.get("ATTACHMENTS_BUCKET", "mon-compte-pieces-jointes")
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-3"
+
+
+def password_lifetime_days() -> int:
+    return int(os.environ.get("PASSWORD_LIFETIME_DAYS", DEFAULT_PASSWORD_LIFETIME_DAYS))
+
+
+def session_idle_minutes() -> int:
+    return int(os.environ.get("SESSION_IDLE_MINUTES", 30))
+
+
+def session_absolute_hours() -> int:
+    return int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12))
+
+
+def argon2_parameters() -> dict:
+    """OWASP's argon2id profile (m=19 MiB, t=2, p=1); tests may lower it through the environment."""
+    return {
+        "memory_cost": int(os.environ.get("ARGON2_MEMORY_KIB", 19456)),
+        "time_cost": int(os.environ.get("ARGON2_TIME_COST", 2)),
+        "parallelism": 1,
+    }

@@ -1,0 +1,195 @@
+"""One table for the account domain (DESIGN.md, data), with generic ``pk``/``sk`` keys.
+
+Partitions:
+- ``USER#<id>``: ``PROFILE``, ``CREDENTIALS``, ``MEMBERSHIP#<structure>``,
+  ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``, ``ATTACHMENT#<id>``: everything « Mon Compte » shows is one Query.
+- ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
+- ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
+- ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``.
+GSI ``gsi1`` is the inverted index of memberships (``STRUCTURE#<id>`` → its members).
+"""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    DiscriminatorAttribute,
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib import settings
+
+
+class StructureMembersIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    """Every item of the table; ``kind`` tells PynamoDB which subclass to build."""
+
+    class Meta:
+        table_name = None  # bound lazily by bind(), from settings
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    structure_members = StructureMembersIndex()
+
+
+_transaction_connection = None
+
+
+def bind() -> None:
+    """Point the models at the configured table and region (read per call: see settings)."""
+    global _transaction_connection
+    meta = Item.Meta
+    name, region = settings.table_name(), settings.region()
+    if meta.table_name != name or meta.region != region:
+        meta.table_name, meta.region = name, region
+        _transaction_connection = None
+        for model in _all_models(Item):
+            model._connection = None
+
+
+def transaction_connection():
+    """The connection transactions need (not the models' own); rebuilt when bind() changes table or region."""
+    global _transaction_connection
+    from pynamodb.connection import Connection
+
+    bind()
+    if _transaction_connection is None:
+        _transaction_connection = Connection(region=Item.Meta.region)
+    return _transaction_connection
+
+
+def _all_models(model):
+    yield model
+    for subclass in model.__subclasses__():
+        yield from _all_models(subclass)
+
+
+def user_pk(user_id: str) -> str:
+    return f"USER#{user_id}"
+
+
+class UserProfile(Item, discriminator="USER"):
+    user_id = UnicodeAttribute()
+    login = UnicodeAttribute()
+    contact_email = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    first_name = UnicodeAttribute()
+    address_line1 = UnicodeAttribute()
+    address_line2 = UnicodeAttribute(null=True)
+    address_line3 = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    city = UnicodeAttribute()
+    country = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    fax = UnicodeAttribute(null=True)
+    language = UnicodeAttribute()
+    notifications = BooleanAttribute()
+    status = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    reactivated_at = UTCDateTimeAttribute(null=True)
+    deactivated_at = UTCDateTimeAttribute(null=True)
+    updated_at = UTCDateTimeAttribute(null=True)
+    password_changed_at = UTCDateTimeAttribute()
+    secret_question = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class Credentials(Item, discriminator="CREDENTIALS"):
+    """Secrets and counters, apart from the profile so that a failed attempt never bumps the profile's version."""
+
+    password_hash = UnicodeAttribute()
+    secret_answer_hash = UnicodeAttribute()
+    failed_attempts = NumberAttribute(default=0)
+    last_failure_at = UTCDateTimeAttribute(null=True)
+    last_login_at = UTCDateTimeAttribute(null=True)
+
+
+class LoginName(Item, discriminator="LOGIN"):
+    user_id = UnicodeAttribute()
+
+
+class Session(Item, discriminator="SESSION"):
+    user_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    idle_until = UTCDateTimeAttribute()
+    absolute_until = UTCDateTimeAttribute()
+    previous_login_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class Structure(Item, discriminator="STRUCTURE"):
+    structure_id = UnicodeAttribute()
+    identifier = UnicodeAttribute()
+    identifier_type = UnicodeAttribute()
+    designation = UnicodeAttribute()
+    structure_type = UnicodeAttribute()
+    status = UnicodeAttribute()
+    address_line1 = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class Service(Item, discriminator="SERVICE"):
+    structure_id = UnicodeAttribute()
+    code = UnicodeAttribute()
+    name = UnicodeAttribute()
+    active = BooleanAttribute(default=True)
+
+
+class Membership(Item, discriminator="MEMBERSHIP"):
+    """A rattachement: the user's link to a structure, copied with what « Mon Compte » shows of the structure."""
+
+    user_id = UnicodeAttribute()
+    structure_id = UnicodeAttribute()
+    identifier = UnicodeAttribute()
+    designation = UnicodeAttribute()
+    role = UnicodeAttribute()
+    status = UnicodeAttribute()
+    valid_from = UTCDateTimeAttribute()
+    valid_until = UTCDateTimeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
+    service_codes = ListAttribute(of=UnicodeAttribute, null=True)
+    version = VersionAttribute()
+
+
+class Subscription(Item, discriminator="SUBSCRIPTION"):
+    """An abonnement: one space of a structure (or of one of its services) with one habilitation."""
+
+    user_id = UnicodeAttribute()
+    structure_id = UnicodeAttribute()
+    identifier = UnicodeAttribute()
+    designation = UnicodeAttribute()
+    service_code = UnicodeAttribute(null=True)
+    service_name = UnicodeAttribute(null=True)
+    space = UnicodeAttribute()
+    habilitation = UnicodeAttribute()
+    status = UnicodeAttribute()
+
+
+class Attachment(Item, discriminator="ATTACHMENT"):
+    attachment_id = UnicodeAttribute()
+    attachment_type = UnicodeAttribute()
+    designation = UnicodeAttribute()
+    file_name = UnicodeAttribute()
+    extension = UnicodeAttribute()
+    size = NumberAttribute()
+    object_key = UnicodeAttribute()
+    version = VersionAttribute()

@@ -1,0 +1,81 @@
+"""``python -m devstack``: the whole portal on one machine, no AWS account (``make run``)."""
+
+import logging
+import os
+import secrets
+import signal
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    sys.path.insert(0, str(ROOT))
+    from devstack import snapshot
+    from devstack.aws import start_moto_server
+    from devstack.resources import create_resources
+    from devstack.server import DevServer
+
+    data_dir = Path(os.environ.get("DATA_DIR", ROOT / ".local"))
+    state_file = data_dir / "state.json"
+    static_dir = Path(os.environ.get("STATIC_DIR", ROOT / "frontend" / "dist"))
+    port = int(os.environ.get("PORT", 8000))
+
+    moto = start_moto_server()
+    os.environ.update(create_resources())
+    password_note = ""
+    if snapshot.restore(state_file):
+        password_note = "(inchangé depuis la première exécution ; supprimez .local/ pour repartir de la démo)"
+        saved_password = data_dir / "demo-password"
+        if saved_password.exists():
+            password_note = saved_password.read_text().strip() + "  (généré à la première exécution)"
+    else:
+        from devstack.seed import seed
+
+        demo_password = os.environ.get("DEMO_PASSWORD")
+        if demo_password:
+            password_note = "(celui de DEMO_PASSWORD)"
+        else:
+            demo_password = "Demo-" + secrets.token_urlsafe(12)
+            data_dir.mkdir(parents=True, exist_ok=True)
+            (data_dir / "demo-password").write_text(demo_password + "\n")
+            password_note = demo_password
+        seed(demo_password)
+        snapshot.save(state_file)
+
+    save_lock = threading.Lock()
+
+    def save_state():
+        with save_lock:
+            snapshot.save(state_file)
+
+    server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state)
+    address = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"Chorus Pro « Mon Compte » : {address}", flush=True)
+    print("Identifiant de démo : paul.dupont@menuiserie.fr (aussi julie.leroy@menuiserie.fr, "
+          "marc.petit@menuiserie.fr, claire.martin@ebenisterie-martin.fr)", flush=True)
+    print(f"Mot de passe de démo : {password_note}", flush=True)
+    print("Ctrl-C pour arrêter.", flush=True)
+
+    def stop(*_):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        save_state()
+        moto.stop()
+        print("Arrêté ; les données sont enregistrées dans", state_file, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

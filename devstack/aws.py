@@ -1,0 +1,31 @@
+"""moto in server mode, on loopback only, and the environment that points boto3 and PynamoDB at it."""
+
+import os
+
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-3",
+    "AWS_REGION": "eu-west-3",
+}
+
+
+def use_fake_credentials() -> None:
+    """Never reach a real account from the local stack or the tests, whatever the machine's own AWS settings."""
+    os.environ.update(FAKE_CREDENTIALS)
+    for variable in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        os.environ.pop(variable, None)
+
+
+def start_moto_server():
+    """Start moto on 127.0.0.1 (it binds every interface unless told) on a free port; return the server."""
+    from moto.server import ThreadedMotoServer
+
+    use_fake_credentials()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    # botocore and PynamoDB (transactions included) read this one variable; Meta.host stays unset.
+    os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"
+    return server

@@ -1,0 +1,115 @@
+"""One dev server that mirrors CloudFront: the built frontend at ``/``, the Chalice app at ``/api/*``.
+
+``/api/*`` goes, prefix stripped, through Chalice's own local gateway, as CloudFront hands it to API Gateway's stage
+``api``. Pages get the security headers CloudFront's response-headers policy adds (infra/resources.json).
+"""
+
+import json
+import logging
+import mimetypes
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger(__name__)
+
+
+def page_security_headers() -> dict:
+    """The headers of the CloudFront response-headers policy, read from the template so both stay the same."""
+    template = json.loads((ROOT / "infra" / "resources.json").read_text())
+    config = template["Resources"]["PageSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = config["SecurityHeadersConfig"]
+    return {
+        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": security["FrameOptions"]["FrameOption"],
+        "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
+    }
+
+
+class DevServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, static_dir: Path, on_change=None, extra_routes=None):
+        super().__init__(address, Handler)
+        from chalice.config import Config
+        from chalice.local import LocalGateway
+
+        from app import app
+
+        config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+        self.gateway = LocalGateway(app, Config(chalice_stage="dev", config_from_disk=config))
+        self.static_dir = static_dir
+        self.headers_for_pages = page_security_headers()
+        # Chalice's current_request is shared by threads and moto is not safe under concurrent writes:
+        # API calls run one at a time; static files do not wait.
+        self.api_lock = threading.Lock()
+        self.on_change = on_change
+        self.extra_routes = extra_routes or {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: DevServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def _send(self, status: int, headers: dict, body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _dispatch(self) -> None:
+        path = urlsplit(self.path).path
+        if path == "/api" or path.startswith("/api/"):
+            return self._api(self.path[len("/api"):] or "/")
+        if path in self.server.extra_routes and self.command in ("GET", "HEAD"):
+            status, headers, body = self.server.extra_routes[path](self)
+            return self._send(status, {**self.server.headers_for_pages, **headers}, body)
+        if self.command not in ("GET", "HEAD"):
+            return self._send(405, {"Content-Type": "text/plain"}, b"Method Not Allowed")
+        return self._static(path)
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+
+    def _api(self, path: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        with self.server.api_lock:
+            response = self.server.gateway.handle_request(self.command, path, headers, body)
+            changed = self.command not in ("GET", "HEAD") and response["statusCode"] < 400
+            if changed and self.server.on_change:
+                self.server.on_change()
+        body = response.get("body") or b""
+        if isinstance(body, str):
+            body = body.encode()
+        headers = dict(response.get("headers") or {})
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            headers[name] = values[-1]
+        self._send(response["statusCode"], headers, body)
+
+    def _static(self, path: str) -> None:
+        relative = unquote(path).lstrip("/") or "index.html"
+        if relative.endswith("/"):
+            relative += "index.html"
+        root = self.server.static_dir.resolve()
+        target = (root / relative).resolve()
+        if root not in target.parents or not target.is_file():
+            return self._send(404, {"Content-Type": "text/plain; charset=utf-8", **self.server.headers_for_pages},
+                              b"Page introuvable.")
+        content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if content_type.startswith("text/") or content_type.endswith("javascript"):
+            content_type += "; charset=utf-8"
+        cache = "no-cache" if target.suffix == ".html" else "public, max-age=300"
+        self._send(200, {"Content-Type": content_type, "Cache-Control": cache, **self.server.headers_for_pages},
+                   target.read_bytes())

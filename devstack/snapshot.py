@@ -1,0 +1,55 @@
+"""Local data survives a restart: moto keeps state in memory, so the stack saves its tables and buckets to a file.
+
+Saved after every change the API makes and at exit; written atomically (temporary file, then rename) so a crash never
+leaves half a file. Development tooling only: it scans whole tables, which no request path may do.
+"""
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import boto3
+
+from devstack.resources import ENVIRONMENT
+
+
+def save(path: Path) -> None:
+    dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
+    state = {"tables": {}, "buckets": {}}
+    table = os.environ["TABLE_NAME"]
+    items = []
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+        items.extend(page["Items"])
+    state["tables"]["AccountTable"] = items
+    objects = []
+    bucket = os.environ["ATTACHMENTS_BUCKET"]
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", []):
+            obj = s3.get_object(Bucket=bucket, Key=entry["Key"])
+            objects.append({
+                "key": entry["Key"], "content_type": obj.get("ContentType"),
+                "body": base64.b64encode(obj["Body"].read()).decode(),
+            })
+    state["buckets"]["AttachmentsBucket"] = objects
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(state))
+    temporary.replace(path)
+
+
+def restore(path: Path) -> bool:
+    """Load a saved state into the fresh resources; False when there is none."""
+    if not path.exists():
+        return False
+    state = json.loads(path.read_text())
+    names = {logical: os.environ[variable] for variable, logical in ENVIRONMENT.items()}
+    dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
+    items = state["tables"].get("AccountTable", [])
+    for start in range(0, len(items), 25):
+        requests = [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]
+        dynamodb.batch_write_item(RequestItems={names["AccountTable"]: requests})
+    for obj in state["buckets"].get("AttachmentsBucket", []):
+        extra = {"ContentType": obj["content_type"]} if obj.get("content_type") else {}
+        s3.put_object(Bucket=names["AttachmentsBucket"], Key=obj["key"], Body=base64.b64decode(obj["body"]), **extra)
+    return bool(items)
