@@ -5,7 +5,11 @@ the guide leaves to judgement: a length cap (argon2 input stays bounded) and a r
 by zxcvbn against the dictionaries and against the person's own data.
 """
 
+import gzip
+import json
 import string
+from functools import lru_cache
+from pathlib import Path
 
 from chalicelib.domain.errors import Problem
 
@@ -25,9 +29,21 @@ def character_classes(password: str) -> int:
     return sum((has_upper, has_lower, has_digit, has_special))
 
 
-def strength_score(password: str, personal_data: list[str]) -> int:
-    from zxcvbn import zxcvbn  # costly import, needed only when a password is set
+DICTIONARIES = Path(__file__).resolve().parent / "data" / "password_dictionaries.json.gz"
 
+
+@lru_cache(maxsize=1)
+def _zxcvbn():
+    """zxcvbn with French words and the common-password list added: the ones the browser's meter uses
+    (scripts/build_password_dictionaries.mjs). Loaded on the first password check, never at import."""
+    from zxcvbn import matching, zxcvbn
+
+    matching.add_frequency_lists(json.loads(gzip.decompress(DICTIONARIES.read_bytes())))
+    return zxcvbn
+
+
+def strength_score(password: str, personal_data: list[str]) -> int:
+    zxcvbn = _zxcvbn()
     # zxcvbn is quadratic in length; the policy caps length anyway, its own estimate is meaningless past 100.
     return zxcvbn(password[:100], user_inputs=[d for d in personal_data if d])["score"]
 

@@ -2,7 +2,8 @@
 
 Partitions:
 - ``USER#<id>``: ``PROFILE``, ``CREDENTIALS``, ``MEMBERSHIP#<structure>``,
-  ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``, ``ATTACHMENT#<id>``: everything « Mon Compte » shows is one Query.
+  ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``, ``ATTACHMENT#<id>``:
+  everything « Mon Compte » shows is one Query.
 - ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
 - ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
 - ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``.

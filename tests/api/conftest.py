@@ -1,0 +1,125 @@
+"""The Chalice test client against moto (``mock_aws``), with the resources of infra/ and the demo data."""
+
+import json
+import os
+from datetime import datetime, timezone
+
+import botocore.client
+import pytest
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib.domain import clock
+from tests.conftest import DEMO_PASSWORD, PAUL, ROOT
+
+JSON_HEADERS = {"Content-Type": "application/json", "X-Requested-With": "fetch"}
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session")
+def aws_session():
+    """One mocked account and one stack for the whole run: building botocore clients is what costs, not the data."""
+    with mock_aws():
+        from devstack.resources import create_resources
+
+        os.environ.update(create_resources())
+        yield
+
+
+@pytest.fixture
+def aws(aws_session):
+    """An empty table and bucket for each test (a Scan is fine here: this is the test's own housekeeping)."""
+    import boto3
+
+    dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
+    table, bucket = os.environ["TABLE_NAME"], os.environ["ATTACHMENTS_BUCKET"]
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk, sk"):
+        for item in page["Items"]:
+            dynamodb.delete_item(TableName=table, Key=item)
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for entry in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=entry["Key"])
+    yield
+
+
+@pytest.fixture
+def frozen_clock():
+    clock.set_now(NOW)
+    yield clock
+    clock.set_now(None)
+
+
+@pytest.fixture
+def demo(aws, frozen_clock):
+    from devstack.seed import seed
+
+    seed(DEMO_PASSWORD)
+
+
+@pytest.fixture
+def client(demo):
+    with Client(__import__("app").app, stage_name="dev", project_dir=str(ROOT)) as test_client:
+        yield test_client
+
+
+class DynamoCalls(list):
+    """Names of the DynamoDB operations made, in order."""
+
+    def during(self, action):
+        self.clear()
+        result = action()
+        return result
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch):
+    calls = DynamoCalls()
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation_name, api_params):
+        if self.meta.service_model.service_name == "dynamodb":
+            calls.append(operation_name)
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return calls
+
+
+def send(client, method, path, payload=None, cookie=None, headers=None, body=None):
+    all_headers = dict(JSON_HEADERS) if method != "GET" else {}
+    if cookie:
+        all_headers["Cookie"] = cookie
+    all_headers.update(headers or {})
+    if body is None and payload is not None:
+        body = json.dumps(payload)
+    response = getattr(client.http, method.lower())(path, headers=all_headers, body=body)
+    return response
+
+
+def login(client, login_name=PAUL, password=DEMO_PASSWORD):
+    """Log in and return the ``Cookie`` header value of the new session."""
+    response = send(client, "POST", "/auth/login", {"login": login_name, "password": password})
+    assert response.status_code == 200, response.body
+    cookie = response.headers["Set-Cookie"].split(";")[0]
+    return cookie
+
+
+def body(response):
+    return json.loads(response.body)
+
+
+def update_payload(account, **changes):
+    """The body « Valider » sends, from what GET /account returned, with ``changes`` applied."""
+    profile, settings = account["profile"], account["settings"]
+    payload = {
+        "version": account["version"], "contact_email": profile["contact_email"],
+        "last_name": profile["last_name"], "first_name": profile["first_name"], "address": dict(profile["address"]),
+        "phone": profile["phone"], "fax": profile["fax"], "language": settings["language"],
+        "notifications": settings["notifications"],
+    }
+    for key, value in changes.items():
+        if key.startswith("address_"):
+            payload["address"][key[len("address_"):]] = value
+        else:
+            payload[key] = value
+    return payload
