@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import botocore.client
 import pytest
@@ -13,7 +13,7 @@ from chalicelib.domain import clock
 from tests.conftest import DEMO_PASSWORD, PAUL, ROOT
 
 JSON_HEADERS = {"Content-Type": "application/json", "X-Requested-With": "fetch"}
-NOW = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

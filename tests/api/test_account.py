@@ -187,7 +187,8 @@ def test_a_stale_save_gets_409_and_overwrites_nothing(client):
 
 def change_password(client, cookie, current=DEMO_PASSWORD, new=NEW_PASSWORD, confirmation=None, **changes):
     payload = update_payload(account(client, cookie), **changes)
-    payload["password"] = {"current": current, "new": new, "confirmation": new if confirmation is None else confirmation}
+    confirmation = new if confirmation is None else confirmation
+    payload["password"] = {"current": current, "new": new, "confirmation": confirmation}
     return send(client, "PUT", "/account", payload, cookie=cookie)
 
 

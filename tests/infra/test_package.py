@@ -1,0 +1,48 @@
+"""infra/ merges into Chalice's package and passes cfn-lint; the local stack reads the same file."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from devstack.resources import ENVIRONMENT, local_template
+from tests.conftest import ROOT
+
+BIN = Path(sys.executable).parent
+
+
+def test_chalice_package_merges_the_template_and_cfn_lint_passes(tmp_path):
+    env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-3"}
+    out = tmp_path / "package"
+    subprocess.run(
+        [str(BIN / "chalice"), "package", "--stage", "prod", "--merge-template", "infra/resources.json", str(out)],
+        cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
+    )
+    template = json.loads((out / "sam.json").read_text())
+    resources = template["Resources"]
+    for name in ("AccountTable", "AttachmentsBucket", "FrontendDistribution", "AccountDataPolicy", "APIHandler"):
+        assert name in resources
+    variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert variables["TABLE_NAME"] == {"Ref": "AccountTable"}
+    assert variables["PASSWORD_LIFETIME_DAYS"] == "180"
+    assert resources["APIHandler"]["Properties"]["MemorySize"] >= 512
+    lint = subprocess.run([str(BIN / "cfn-lint"), str(out / "sam.json")], capture_output=True, text=True, timeout=300)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_every_function_gets_the_resource_names():
+    """Variables merged into one function do not reach the others: each function of the app is listed here."""
+    template = json.loads((ROOT / "infra" / "resources.json").read_text())
+    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
+    for function in functions:
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}
+
+
+def test_the_local_stack_keeps_tables_and_buckets_and_drops_cloud_only_references():
+    local = local_template()
+    assert set(local["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket"}
+    table = local["Resources"]["AccountTable"]["Properties"]
+    assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
+    assert "CorsConfiguration" not in local["Resources"]["AttachmentsBucket"]["Properties"]
