@@ -2,6 +2,7 @@
 
 from chalicelib import schemas, settings
 from chalicelib.domain import clock
+from chalicelib.domain.contact import display_phone
 from chalicelib.domain.password_expiry import expiry
 from chalicelib.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 
@@ -25,7 +26,7 @@ def account_head(profile, previous_login_at, model=schemas.AccountHead, **lists)
                 line1=profile.address_line1, line2=profile.address_line2, line3=profile.address_line3,
                 postal_code=profile.postal_code, city=profile.city, country=profile.country,
             ),
-            phone=profile.phone, fax=profile.fax,
+            phone=display_phone(profile.phone), fax=display_phone(profile.fax),
         ),
         settings=schemas.Settings(
             created_at=profile.created_at, reactivated_at=profile.reactivated_at,

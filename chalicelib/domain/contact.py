@@ -34,6 +34,17 @@ def normalise_phone(value: str, country: str | None) -> tuple[str | None, Proble
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
+def display_phone(e164: str | None) -> str | None:
+    """A stored number as people read it (``+33 3 92 35 78 95``); saving it back gives the same E.164."""
+    if not e164:
+        return None
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
 def postal_code_problem(postal_code: str, country: str) -> Problem | None:
     if country == "FR":
         return None if FRENCH_POSTAL_CODE.match(postal_code) else Problem("postal_code.france")

@@ -30,7 +30,7 @@ def test_mon_compte_shows_every_block_with_the_demo_data(client, cookie):
         "login": PAUL, "contact_email": "contact@menuiserie.fr", "last_name": "DUPONT", "first_name": "Paul",
         "address": {"line1": "10 rue du bois", "line2": None, "line3": None, "postal_code": "96300",
                     "city": "Villeneuve", "country": "FR"},
-        "phone": "+33392357895", "fax": "+33392357896",
+        "phone": "+33 3 92 35 78 95", "fax": "+33 3 92 35 78 96",
     }
     assert data["settings"]["status"] == "ACTIF"
     assert data["settings"]["language"] == "FR"
@@ -93,8 +93,8 @@ def test_valider_saves_all_personal_information_at_once(client, cookie):
     assert after["profile"] == saved["profile"]
     assert after["profile"]["contact_email"] == "Compta@menuiserie.fr"
     assert after["profile"]["address"]["line2"] == "Bâtiment B"
-    assert after["profile"]["phone"] == "+33123456789"
-    assert after["profile"]["fax"] == "+442079460958"
+    assert after["profile"]["phone"] == "+33 1 23 45 67 89"
+    assert after["profile"]["fax"] == "+44 20 7946 0958"
     assert after["settings"]["language"] == "EN"
     assert after["settings"]["notifications"] is False
     assert after["settings"]["updated_at"] == "2026-11-27T09:00:00Z"
@@ -152,7 +152,7 @@ def test_foreign_addresses_follow_their_own_rules(client, cookie):
         account(client, cookie), address_country="GB", address_postal_code="SW1A 1AA", phone="020 7946 0958"
     )
     assert send(client, "PUT", "/account", payload, cookie=cookie).status_code == 200
-    assert account(client, cookie)["profile"]["phone"] == "+442079460958"
+    assert account(client, cookie)["profile"]["phone"] == "+44 20 7946 0958"
 
 
 def test_messages_come_in_english_when_asked(client, cookie):

@@ -69,3 +69,11 @@ def test_accept_language_picks_french_first():
     assert messages.language_from_header("de-DE,en;q=0.5") == "en"
     assert messages.language_from_header("en-GB") == "en"
     assert messages.language_from_header("fr-FR,en;q=0.5") == "fr"
+
+
+def test_stored_numbers_are_shown_in_international_format_and_read_back_the_same():
+    from chalicelib.domain.contact import display_phone
+
+    assert display_phone("+33392357895") == "+33 3 92 35 78 95"
+    assert display_phone(None) is None
+    assert normalise_phone(display_phone("+442079460958"), "FR")[0] == "+442079460958"
