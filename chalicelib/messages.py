@@ -29,6 +29,30 @@ FIELD_LABELS = {
         "secret_question": "Question secrète",
         "secret_question.question": "Question secrète",
         "secret_question.answer": "Réponse",
+        "identifier_type": "Type d'identifiant",
+        "identifier": "Identifiant",
+        "designation": "Raison sociale",
+        "label": "Libellé de la structure",
+        "structure_type": "Type",
+        "status": "Statut",
+        "postal_code": "Code postal",
+        "city": "Ville",
+        "country": "Pays",
+        "page": "Page",
+        "per_page": "Lignes par page",
+        "services": "Liste des services",
+        "valid_from": "Date de début de validité",
+        "valid_until": "Date de fin de validité",
+        "comment": "Commentaire",
+        "successor_user_id": "Nouveau gestionnaire principal",
+        "q": "Recherche",
+        "role": "Rôle",
+        "manager_scope": "Portée",
+        "decision": "Décision",
+        "reason": "Motif",
+        "requests": "Demandes",
+        "services.code": "Code du service",
+        "services.name": "Nom du service",
     },
     "en": {
         "login": "Login",
@@ -54,6 +78,30 @@ FIELD_LABELS = {
         "secret_question": "Secret question",
         "secret_question.question": "Secret question",
         "secret_question.answer": "Answer",
+        "identifier_type": "Identifier type",
+        "identifier": "Identifier",
+        "designation": "Company name",
+        "label": "Structure label",
+        "structure_type": "Type",
+        "status": "Status",
+        "postal_code": "Postal code",
+        "city": "City",
+        "country": "Country",
+        "page": "Page",
+        "per_page": "Lines per page",
+        "services": "Services",
+        "valid_from": "Start of validity",
+        "valid_until": "End of validity",
+        "comment": "Comment",
+        "successor_user_id": "New principal manager",
+        "q": "Search",
+        "role": "Role",
+        "manager_scope": "Scope",
+        "decision": "Decision",
+        "reason": "Reason",
+        "requests": "Requests",
+        "services.code": "Service code",
+        "services.name": "Service name",
     },
 }
 
@@ -97,6 +145,33 @@ MESSAGES = {
         "password.current_required": "Le champ « {field} » est obligatoire pour changer de mot de passe.",
         "password.wrong": "Le mot de passe actuel est incorrect.",
         "secret_answer.required": "Le champ « {field} » est obligatoire pour changer de question secrète.",
+        "forbidden": "Vous n'avez pas les droits nécessaires pour cette action sur cette structure.",
+        "identifier_taken": "Une structure existe déjà avec cet identifiant : recherchez-la et demandez à vous y rattacher.",
+        "membership_exists": "Vous êtes déjà rattaché à cette structure ou une demande est en cours de validation.",
+        "successor_required": "Vous êtes le gestionnaire principal de cette structure : désignez un nouveau gestionnaire "
+        "principal parmi ses utilisateurs avant de supprimer votre rattachement.",
+        "sole_principal": "Vous êtes le seul utilisateur actif de cette structure : aucun autre utilisateur ne peut "
+        "devenir gestionnaire principal, vous ne pouvez donc pas la quitter. Rattachez d'abord un autre utilisateur.",
+        "user_not_found": "Aucun compte utilisateur ne correspond.",
+        "search_needs_criterion": "Saisissez au moins un critère parmi : raison sociale, identifiant, libellé, nom, "
+        "prénom, code postal ou ville.",
+        "request_not_pending": "Cette demande n'est plus en attente ou ne relève pas de vos structures : rien n'a changé.",
+        "search.term_too_short": "Le champ « {field} » doit comporter au moins {min} lettres ou chiffres en plus de *.",
+        "search.prefix_only": "Le champ « {field} » accepte * seulement à la fin (exemple : 1260*).",
+        "identifier.siret": "Le champ « {field} » doit être un SIRET valide : 14 chiffres dont la clé de contrôle.",
+        "identifier.eu_vat": "Le champ « {field} » doit être un numéro de TVA intracommunautaire valide d'un pays de "
+        "l'Union européenne autre que la France.",
+        "identifier.hors_ue": "Le champ « {field} » doit comporter de 2 à 40 lettres ou chiffres.",
+        "identifier.ridet": "Le champ « {field} » doit être un RIDET : 9 ou 10 chiffres.",
+        "identifier.tahiti": "Le champ « {field} » doit être un numéro TAHITI : 6 caractères et 3 chiffres.",
+        "identifier.autre": "Le champ « {field} » doit comporter de 2 à 80 lettres ou chiffres.",
+        "identifier.particulier": "Le champ « {field} » doit comporter de 2 à 80 lettres ou chiffres.",
+        "identifier.taken": "Une structure existe déjà avec cet identifiant.",
+        "service.unknown": "Le service {code} n'existe pas dans cette structure.",
+        "service.duplicate": "Ce code de service est déjà utilisé dans la liste.",
+        "dates.order": "La date de fin de validité doit suivre la date de début.",
+        "user.not_found": "Aucun utilisateur n'a cet identifiant de connexion.",
+        "successor.not_member": "Le nouveau gestionnaire principal doit être un utilisateur actif de la structure.",
     },
     "en": {
         "validation_error": "Some fields need correcting: nothing was saved.",
@@ -135,6 +210,33 @@ MESSAGES = {
         "password.current_required": "The field « {field} » is mandatory to change the password.",
         "password.wrong": "The current password is wrong.",
         "secret_answer.required": "The field « {field} » is mandatory to change the secret question.",
+        "forbidden": "You do not have the rights needed for this action on this structure.",
+        "identifier_taken": "A structure already exists with this identifier: search for it and ask to join it.",
+        "membership_exists": "You are already linked to this structure or a request is awaiting validation.",
+        "successor_required": "You are the principal manager of this structure: designate a new principal manager "
+        "among its users before deleting your link.",
+        "sole_principal": "You are the only active user of this structure: nobody else can become its principal "
+        "manager, so you cannot leave it. Attach another user first.",
+        "user_not_found": "No user account matches.",
+        "search_needs_criterion": "Fill in at least one of: company name, identifier, label, last name, first name, "
+        "postal code or city.",
+        "request_not_pending": "This request is no longer pending or is not one of your structures': nothing changed.",
+        "search.term_too_short": "The field « {field} » needs at least {min} letters or digits besides *.",
+        "search.prefix_only": "The field « {field} » accepts * only at the end (for example 1260*).",
+        "identifier.siret": "The field « {field} » must be a valid SIRET: 14 digits including the check digit.",
+        "identifier.eu_vat": "The field « {field} » must be a valid VAT number of a European Union country other than "
+        "France.",
+        "identifier.hors_ue": "The field « {field} » must have 2 to 40 letters or digits.",
+        "identifier.ridet": "The field « {field} » must be a RIDET: 9 or 10 digits.",
+        "identifier.tahiti": "The field « {field} » must be a TAHITI number: 6 characters and 3 digits.",
+        "identifier.autre": "The field « {field} » must have 2 to 80 letters or digits.",
+        "identifier.particulier": "The field « {field} » must have 2 to 80 letters or digits.",
+        "identifier.taken": "A structure already exists with this identifier.",
+        "service.unknown": "The service {code} does not exist in this structure.",
+        "service.duplicate": "This service code is already in the list.",
+        "dates.order": "The end of validity must come after its start.",
+        "user.not_found": "No user has this login.",
+        "successor.not_member": "The new principal manager must be an active user of the structure.",
     },
 }
 
@@ -151,7 +253,10 @@ def language_from_header(accept_language: str | None) -> str:
 
 
 def field_label(path: str, language: str) -> str:
-    return FIELD_LABELS[language].get(path, path)
+    """The screen label of a field path; list positions (``services.2.code``) share their item's label."""
+    labels = FIELD_LABELS[language]
+    general = ".".join(part for part in path.split(".") if not part.isdigit())
+    return labels.get(path) or labels.get(general) or path
 
 
 def say(key: str, language: str, field: str | None = None, **params) -> str:

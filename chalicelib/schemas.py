@@ -1,9 +1,9 @@
 """pydantic models of every request and response: unknown fields are refused, so nothing unexpected is ever stored."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 
 def _text(max_length: int, min_length: int = 0):
@@ -115,12 +115,34 @@ class SecretQuestion(Response):
     question: str
 
 
+Role = Literal["GESTIONNAIRE_PRINCIPAL", "GESTIONNAIRE_SECONDAIRE", "UTILISATEUR"]
+MembershipStatus = Literal["EN_COURS_DE_VALIDATION", "VALIDEE", "REFUSEE", "DESACTIVEE", "SUPPRIMEE"]
+Scope = Literal["GESTIONNAIRE", "UTILISATEUR"]
+IdentifierType = Literal["SIRET", "UE_HORS_FRANCE", "HORS_UE", "RIDET", "TAHITI", "AUTRE", "PARTICULIER"]
+StructureType = Literal["PRIVEE", "PUBLIQUE"]
+ServiceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9_-]{1,20}$")]
+
+
+class Service(Response):
+    code: str
+    name: str
+
+
 class MembershipRow(Response):
     structure_id: str
     identifier: str
     designation: str
-    role: Literal["GESTIONNAIRE_PRINCIPAL", "GESTIONNAIRE_SECONDAIRE", "UTILISATEUR"]
-    status: Literal["EN_COURS_DE_VALIDATION", "VALIDEE", "REFUSEE", "DESACTIVEE", "SUPPRIMEE"]
+    role: Role
+    status: MembershipStatus
+    manager_scope: Scope | None
+    valid_from: date
+    valid_until: date | None
+    services: list[Service]
+    comment: str | None
+    requested_at: datetime
+    decided_at: datetime | None
+    decision_reason: str | None
+    active: bool
 
 
 class SubscriptionRow(Response):
@@ -155,6 +177,186 @@ class Account(AccountHead):
     memberships: list[MembershipRow]
     subscriptions: list[SubscriptionRow]
     attachments: list[AttachmentRow]
+
+
+class StructureRow(Response):
+    structure_id: str
+    identifier: str
+    identifier_type: IdentifierType
+    designation: str
+    label: str | None
+    structure_type: StructureType
+    status: Literal["ACTIF", "INACTIF"]
+    last_name: str | None
+    first_name: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+
+
+class SearchPage(Response):
+    total: int
+    page: int
+    per_page: int
+    items: list[StructureRow]
+    truncated: bool
+
+
+class SearchQuery(Request):
+    designation: _text(200) | None = None
+    identifier: _text(80) | None = None
+    identifier_type: IdentifierType | None = None
+    structure_type: StructureType | None = None
+    label: _text(200) | None = None
+    status: Literal["ACTIF", "INACTIF"] | None = None
+    last_name: _text(100) | None = None
+    first_name: _text(100) | None = None
+    postal_code: _text(16) | None = None
+    city: _text(100) | None = None
+    country: _text(2) | None = None
+    page: int = Field(default=1, ge=1, le=1000)
+    per_page: int = Field(default=5, ge=1, le=100)
+
+
+class StructureAddressIn(Request):
+    line1: _text(200)
+    line2: _text(200) | None = None
+    postal_code: _text(16)
+    city: _text(100)
+    country: _text(2)
+
+
+class ServiceIn(Request):
+    code: ServiceCode
+    name: _text(100, 1)
+
+
+class StructureCreate(Request):
+    identifier_type: IdentifierType
+    identifier: _text(80)
+    designation: _text(200)
+    label: _text(200) | None = None
+    structure_type: StructureType
+    last_name: _text(100) | None = None
+    first_name: _text(100) | None = None
+    address: StructureAddressIn
+    services: list[ServiceIn] = Field(default_factory=list, max_length=50)
+
+
+class StructureAddress(Response):
+    line1: str | None
+    line2: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+
+
+class StructureDetail(StructureRow):
+    address: StructureAddress
+    services: list[Service]
+    my_membership: MembershipRow | None
+    can_manage: bool
+
+
+class MembershipRequest(Request):
+    valid_from: date
+    valid_until: date | None = None
+    comment: _text(255) | None = None
+    services: list[ServiceCode] = Field(default_factory=list, max_length=15)
+
+
+class LeaveRequest(Request):
+    successor_user_id: _text(64) | None = None
+
+
+class MemberAddress(Response):
+    line1: str | None
+    postal_code: str | None
+    city: str | None
+
+
+class Member(Response):
+    user_id: str
+    first_name: str
+    last_name: str
+    contact_email: str
+    address: MemberAddress
+    role: Role
+    manager_scope: Scope | None
+    status: MembershipStatus
+    valid_from: date
+    valid_until: date | None
+
+
+class MemberList(Response):
+    members: list[Member]
+
+
+class MembersQuery(Request):
+    q: _text(100) | None = None
+    status: MembershipStatus | None = None
+
+
+class AttachRequest(Request):
+    login: _text(254, 1)
+    services: list[ServiceCode] = Field(default_factory=list, max_length=15)
+    valid_from: date
+    valid_until: date | None = None
+
+
+class RoleChange(Request):
+    role: Literal["GESTIONNAIRE_SECONDAIRE", "UTILISATEUR"]
+    manager_scope: Scope | None = None
+
+
+class ManagedStructure(Response):
+    structure_id: str
+    identifier: str
+    designation: str
+    role: Role
+    manager_scope: Scope | None
+
+
+class PendingRequest(Response):
+    structure_id: str
+    identifier: str
+    designation: str
+    user_id: str
+    first_name: str
+    last_name: str
+    contact_email: str
+    valid_from: date
+    valid_until: date | None
+    comment: str | None
+    services: list[Service]
+    requested_at: datetime
+
+
+class ManagerRequests(Response):
+    structures: list[ManagedStructure]
+    requests: list[PendingRequest]
+
+
+class DecisionTarget(Request):
+    structure_id: _text(64, 1)
+    user_id: _text(64, 1)
+
+
+class Decision(Request):
+    decision: Literal["VALIDER", "REFUSER"]
+    reason: _text(255) | None = None
+    requests: list[DecisionTarget] = Field(min_length=1, max_length=50)
+
+
+class DecisionResult(Response):
+    structure_id: str
+    user_id: str
+    status: Literal["VALIDEE", "REFUSEE"] | None
+    error: str | None
+
+
+class DecisionResults(Response):
+    results: list[DecisionResult]
 
 
 class Error(Response):

@@ -40,3 +40,16 @@ def argon2_parameters() -> dict:
         "time_cost": int(os.environ.get("ARGON2_TIME_COST", 2)),
         "parallelism": 1,
     }
+
+
+def mail_from() -> str:
+    return os.environ.get("MAIL_FROM", "ne-pas-repondre@chorus-pro.local")
+
+
+def mail_configuration_set() -> str | None:
+    return os.environ.get("MAIL_CONFIGURATION_SET") or None
+
+
+def portal_url() -> str:
+    """Links in mails are built from configuration, never from the request's Host header."""
+    return os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -26,6 +26,7 @@ def main() -> int:
     port = int(os.environ.get("PORT", 8000))
 
     moto = start_moto_server()
+    os.environ.setdefault("PORTAL_URL", f"http://127.0.0.1:{port}")
     os.environ.update(create_resources())
     password_note = ""
     if snapshot.restore(state_file):
@@ -53,12 +54,16 @@ def main() -> int:
         with save_lock:
             snapshot.save(state_file)
 
-    server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state)
+    from devstack import outbox
+
+    routes = {"/dev/outbox": outbox.as_page, "/dev/outbox.json": outbox.as_json}
+    server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
     address = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"Chorus Pro « Mon Compte » : {address}", flush=True)
     print("Identifiant de démo : paul.dupont@menuiserie.fr (aussi julie.leroy@menuiserie.fr, "
           "marc.petit@menuiserie.fr, claire.martin@ebenisterie-martin.fr)", flush=True)
     print(f"Mot de passe de démo : {password_note}", flush=True)
+    print(f"Courriels envoyés (développement) : {address}/dev/outbox", flush=True)
     print("Ctrl-C pour arrêter.", flush=True)
 
     def stop(*_):

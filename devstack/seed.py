@@ -9,18 +9,21 @@ import boto3
 from chalicelib import settings
 from chalicelib.domain import clock
 from chalicelib.domain.hashing import hash_secret
+from chalicelib.domain.memberships import PRINCIPAL, SCOPE_MANAGER, SECONDARY, USER, default_spaces
 from chalicelib.domain.password_policy import password_problems
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.store import accounts, structures
+from chalicelib.store.structures import NewMembership
 
+SPACES_OF_THE_GUIDE = ("Factures émises", "Sollicitations émises")
 SECRET_QUESTION = "Quel est le nom de mon premier animal de compagnie ?"
 SECRET_ANSWER = "Toto"
 CREATED = datetime(2017, 4, 5, 13, 33, 28, tzinfo=UTC)
 
 # Valid SIRETs (Luhn), built on the identifiers of the guide.
-MENUISERIE = {"identifier": "12600591200517", "designation": "Menuiserie Dupont"}
-RENOVATION = {"identifier": "12700591200838", "designation": "Rénovation Habitat"}
-EBENISTERIE = {"identifier": "44433322211104", "designation": "Ébénisterie Martin"}
+MENUISERIE = {"identifier": "12600591700516", "designation": "Menuiserie Dupont"}
+RENOVATION = {"identifier": "12700591600839", "designation": "Rénovation Habitat"}
+EBENISTERIE = {"identifier": "44433322311102", "designation": "Ébénisterie Martin"}
 MOBURB = {"code": "MOBURB", "name": "Mobilier urbain"}
 MENINT = {"code": "MENINT", "name": "Menuiseries Intérieures"}
 MEUBLES = {"code": "MEUBLES", "name": "Meubles"}
@@ -61,7 +64,7 @@ def check_demo_password(password: str) -> None:
         raise SystemExit(f"DEMO_PASSWORD does not meet the password policy ({problems[0].key}); choose another.")
 
 
-def _user(person: dict, password_hash: str, answer_hash: str, now: datetime) -> str:
+def _user(person: dict, password_hash: str, answer_hash: str, now: datetime):
     user_id = uuid.uuid4().hex
     values = {
         "user_id": user_id, "address_line2": None, "address_line3": None, "country": "FR", "phone": None, "fax": None,
@@ -69,8 +72,20 @@ def _user(person: dict, password_hash: str, answer_hash: str, now: datetime) -> 
         # 17 days ago, so that the screen says « expire dans 163 jours » as in the guide.
         "password_changed_at": now - timedelta(days=17), "secret_question": SECRET_QUESTION, **person,
     }
-    accounts.create_user(values, password_hash, answer_hash)
-    return user_id
+    return accounts.create_user(values, password_hash, answer_hash)
+
+
+def _structure(values: dict, services: list[dict], principal_id: str, address: dict) -> object:
+    common = {"identifier_type": "SIRET", "structure_type": "PRIVEE", "status": "ACTIF", "country": "FR",
+              "principal_user_id": principal_id, "created_at": CREATED}
+    return structures.create_structure(uuid.uuid4().hex, {**common, **values, **address}, services)
+
+
+def _member(profile, structure, role: str, services: list[dict], scope: str | None = None) -> None:
+    structures.attach_member(structure, NewMembership(
+        user=profile, role=role, status="VALIDEE", valid_from=CREATED.date().isoformat(), valid_until=None,
+        comment=None, services=services, requested_at=CREATED, decided_at=CREATED, manager_scope=scope,
+    ), (), "MODIFICATION")
 
 
 def seed(demo_password: str) -> None:
@@ -78,36 +93,29 @@ def seed(demo_password: str) -> None:
     now = clock.now()
     # One hash for everyone: they share the demo password, and seeding stays fast.
     password_hash, answer_hash = hash_secret(demo_password), hash_secret(normalise_answer(SECRET_ANSWER))
-    ids = {name: _user(person, password_hash, answer_hash, now) for name, person in PEOPLE.items()}
+    people = {name: _user(person, password_hash, answer_hash, now) for name, person in PEOPLE.items()}
+    ids = {name: profile.user_id for name, profile in people.items()}
 
-    common = {"identifier_type": "SIRET", "structure_type": "PRIVEE", "status": "ACTIF", "country": "FR"}
-    menuiserie = structures.create_structure(
-        uuid.uuid4().hex, {**common, **MENUISERIE, "address_line1": "10 rue du bois", "postal_code": "96300",
-                           "city": "Villeneuve"}, [MOBURB, MENINT, MEUBLES])
-    renovation = structures.create_structure(
-        uuid.uuid4().hex, {**common, **RENOVATION, "address_line1": "12 avenue des Artisans", "postal_code": "96300",
-                           "city": "Villeneuve"}, [])
-    ebenisterie = structures.create_structure(
-        uuid.uuid4().hex, {**common, **EBENISTERIE, "address_line1": "3 place des Tilleuls", "postal_code": "69002",
-                           "city": "Lyon"}, [ATELIER, POSE])
+    villeneuve = {"address_line1": "10 rue du bois", "postal_code": "96300", "city": "Villeneuve"}
+    menuiserie = _structure(MENUISERIE, [MOBURB, MENINT, MEUBLES], ids["paul"], villeneuve)
+    renovation = _structure(RENOVATION, [], ids["paul"], {**villeneuve, "address_line1": "12 avenue des Artisans"})
+    ebenisterie = _structure(EBENISTERIE, [ATELIER, POSE], ids["claire"], {
+        "address_line1": "3 place des Tilleuls", "postal_code": "69002", "city": "Lyon"})
 
-    since = CREATED
-    structures.add_membership(ids["paul"], menuiserie, "GESTIONNAIRE_PRINCIPAL", "VALIDEE", since, None)
-    structures.add_membership(ids["paul"], renovation, "GESTIONNAIRE_PRINCIPAL", "VALIDEE", since, None)
-    structures.add_membership(ids["julie"], menuiserie, "UTILISATEUR", "VALIDEE", since, [MOBURB["code"]])
-    structures.add_membership(ids["marc"], menuiserie, "GESTIONNAIRE_SECONDAIRE", "VALIDEE", since, None)
-    structures.add_membership(ids["claire"], ebenisterie, "GESTIONNAIRE_PRINCIPAL", "VALIDEE", since, None)
+    _member(people["paul"], menuiserie, "GESTIONNAIRE_PRINCIPAL", [])
+    _member(people["paul"], renovation, "GESTIONNAIRE_PRINCIPAL", [])
+    _member(people["julie"], menuiserie, "UTILISATEUR", [MOBURB])
+    _member(people["marc"], menuiserie, "GESTIONNAIRE_SECONDAIRE", [], scope="GESTIONNAIRE")
+    _member(people["claire"], ebenisterie, "GESTIONNAIRE_PRINCIPAL", [])
 
-    # Paul's subscriptions are the guide's table (§5, 3/4).
+    # Paul's subscriptions are the guide's table (§5, 3/4); the others get the default spaces of their role.
     for service, habilitation in ((MOBURB, "MODIFICATION"), (MEUBLES, "CONSULTATION_UNIQUEMENT")):
-        for space in ("Factures émises", "Sollicitations émises"):
-            structures.add_subscription(ids["paul"], menuiserie, service, space, habilitation, "VALIDE")
-    structures.add_subscription(ids["paul"], renovation, None, "Sollicitations émises", "MODIFICATION", "VALIDE")
-    for space in ("Factures émises", "Sollicitations émises"):
-        structures.add_subscription(ids["julie"], menuiserie, MOBURB, space, "MODIFICATION", "VALIDE")
-    for name, structure in (("marc", menuiserie), ("claire", ebenisterie)):
-        for space in ("Activité du gestionnaire", "Factures émises", "Sollicitations émises"):
-            structures.add_subscription(ids[name], structure, None, space, "MODIFICATION", "VALIDE")
+        structures.add_subscriptions(menuiserie, ids["paul"], [service], SPACES_OF_THE_GUIDE, habilitation)
+    structures.add_subscriptions(renovation, ids["paul"], [], ("Sollicitations émises",), "MODIFICATION")
+    structures.add_subscriptions(menuiserie, ids["julie"], [MOBURB], default_spaces(USER), "MODIFICATION")
+    structures.add_subscriptions(menuiserie, ids["marc"], [], default_spaces(SECONDARY, SCOPE_MANAGER),
+                                 "MODIFICATION")
+    structures.add_subscriptions(ebenisterie, ids["claire"], [], default_spaces(PRINCIPAL), "MODIFICATION")
 
     attachment_id = uuid.uuid4().hex
     object_key = f"users/{ids['paul']}/{attachment_id}"

@@ -58,6 +58,12 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the signature is http.server's
         log.debug("%s " + format, self.address_string(), *args)
 
+    def handle(self):
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away mid-response (a page left, a download cancelled)
+
     def _send(self, status: int, headers: dict, body: bytes) -> None:
         self.send_response(status)
         for name, value in headers.items():

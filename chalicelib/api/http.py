@@ -84,21 +84,7 @@ def expired_session_cookie() -> str:
     return f"{SESSION_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0"
 
 
-def _parse_body(request, model_name: str | None):
-    if _header(request, CSRF_HEADER) is None:
-        raise RequestRefused(403, "csrf_header_missing")
-    content_type = (_header(request, "content-type") or "").split(";")[0].strip().lower()
-    if content_type != "application/json":
-        raise RequestRefused(415, "unsupported_media_type")
-    raw = request.raw_body or b""
-    if len(raw) > MAX_BODY_BYTES:
-        raise RequestRefused(413, "payload_too_large", max_kb=MAX_BODY_BYTES // 1024)
-    try:
-        document = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, ValueError):
-        raise RequestRefused(400, "malformed_json") from None
-    if model_name is None:
-        return None
+def _validate(model_name: str, document):
     from pydantic import ValidationError
 
     from chalicelib import schemas
@@ -118,11 +104,33 @@ def _parse_body(request, model_name: str | None):
         raise RequestRefused(422, "validation_error", fields) from None
 
 
-def endpoint(blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True):
-    """Register ``handler(request=, session=, body=, language=)`` behind the shared checks.
+def _parse_body(request, model_name: str | None):
+    if _header(request, CSRF_HEADER) is None:
+        raise RequestRefused(403, "csrf_header_missing")
+    content_type = (_header(request, "content-type") or "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise RequestRefused(415, "unsupported_media_type")
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise RequestRefused(413, "payload_too_large", max_kb=MAX_BODY_BYTES // 1024)
+    try:
+        document = json.loads(raw.decode("utf-8")) if raw.strip() else None
+    except (UnicodeDecodeError, ValueError):
+        raise RequestRefused(400, "malformed_json") from None
+    if model_name is None:
+        return None
+    return _validate(model_name, document)
 
-    ``body`` names the ``schemas`` model of the request body (state-changing methods only). The handler returns a
-    Response, or a pydantic model sent as 200 JSON.
+
+def endpoint(
+    blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True,
+    query: str | None = None,
+):
+    """Register ``handler(request=, session=, body=, query=, language=)`` behind the shared checks.
+
+    ``body`` names the ``schemas`` model of the request body (state-changing methods only), ``query`` the model of the
+    query string (unknown parameters refused like unknown fields). The handler returns a Response, or a pydantic model
+    sent as 200 JSON, or a ``(status, model)`` pair.
     """
 
     def decorate(handler):
@@ -134,12 +142,14 @@ def endpoint(blueprint: Blueprint, path: str, method: str, body: str | None = No
             language = language_from_header(_header(request, "accept-language"))
             try:
                 parsed = _parse_body(request, body) if method in STATE_CHANGING else None
+                parsed_query = _validate(query, dict(request.query_params or {})) if query else None
                 session = None
                 if authenticated:
                     from chalicelib.services.auth import authenticate
 
                     session = authenticate(read_cookie(request, SESSION_COOKIE))
-                result = handler(request=request, session=session, body=parsed, language=language, **url_params)
+                result = handler(request=request, session=session, body=parsed, query=parsed_query, language=language,
+                                 **url_params)
             except RequestRefused as refused:
                 return error_response(refused.status, refused.code, language, refused.fields, **refused.params)
             except DomainError as error:
@@ -151,6 +161,8 @@ def endpoint(blueprint: Blueprint, path: str, method: str, body: str | None = No
             if isinstance(result, Response):
                 result.headers = {**API_HEADERS, **(result.headers or {})}
                 return result
+            if isinstance(result, tuple):
+                return json_response(*result)
             return json_response(200, result)
 
         blueprint.route(path, methods=[method], content_types=["*/*"])(view)
@@ -160,6 +172,13 @@ def endpoint(blueprint: Blueprint, path: str, method: str, body: str | None = No
 
 
 _STATUS = {
+    "forbidden": 403,
+    "identifier_taken": 409,
+    "membership_exists": 409,
+    "successor_required": 409,
+    "sole_principal": 409,
+    "user_not_found": 404,
+    "search_needs_criterion": 422,
     "validation_error": 422,
     "wrong_current_password": 400,
     "invalid_credentials": 401,

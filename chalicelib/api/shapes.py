@@ -42,15 +42,58 @@ def account_head(profile, previous_login_at, model=schemas.AccountHead, **lists)
     )
 
 
+def _services(refs) -> list:
+    return [schemas.Service(code=s.code, name=s.name) for s in (refs or [])]
+
+
+def membership_row(m) -> schemas.MembershipRow:
+    from chalicelib.services.structures import membership_active
+
+    return schemas.MembershipRow(
+        structure_id=m.structure_id, identifier=m.identifier, designation=m.designation, role=m.role,
+        status=m.status, manager_scope=m.manager_scope, valid_from=m.valid_from, valid_until=m.valid_until,
+        services=_services(m.services), comment=m.comment, requested_at=m.requested_at, decided_at=m.decided_at,
+        decision_reason=m.decision_reason, active=membership_active(m),
+    )
+
+
+def member(m) -> schemas.Member:
+    return schemas.Member(
+        user_id=m.user_id, first_name=m.first_name, last_name=m.last_name, contact_email=m.contact_email,
+        address=schemas.MemberAddress(line1=m.address_line1, postal_code=m.postal_code, city=m.city),
+        role=m.role, manager_scope=m.manager_scope, status=m.status, valid_from=m.valid_from,
+        valid_until=m.valid_until,
+    )
+
+
+def pending_request(m) -> schemas.PendingRequest:
+    return schemas.PendingRequest(
+        structure_id=m.structure_id, identifier=m.identifier, designation=m.designation, user_id=m.user_id,
+        first_name=m.first_name, last_name=m.last_name, contact_email=m.contact_email, valid_from=m.valid_from,
+        valid_until=m.valid_until, comment=m.comment, services=_services(m.services), requested_at=m.requested_at,
+    )
+
+
+def structure_detail(structure, services, membership, can_manage) -> schemas.StructureDetail:
+    return schemas.StructureDetail(
+        **{name: getattr(structure, name) for name in schemas.StructureRow.model_fields},
+        address=schemas.StructureAddress(
+            line1=structure.address_line1, line2=structure.address_line2, postal_code=structure.postal_code,
+            city=structure.city, country=structure.country,
+        ),
+        services=[schemas.Service(code=s.code, name=s.name) for s in services if s.active],
+        my_membership=membership_row(membership) if membership and membership.status != "SUPPRIMEE" else None,
+        can_manage=can_manage,
+    )
+
+
 def account_view(account, previous_login_at) -> schemas.Account:
     return account_head(
         account.profile, previous_login_at, model=schemas.Account,
         memberships=[
-            schemas.MembershipRow(
-                structure_id=m.structure_id, identifier=m.identifier, designation=m.designation, role=m.role,
-                status=m.status,
-            )
+            membership_row(m)
             for m in sorted(account.memberships, key=lambda m: m.designation)
+            if m.status != "SUPPRIMEE"
         ],
         subscriptions=[
             schemas.SubscriptionRow(

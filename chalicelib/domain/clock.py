@@ -15,3 +15,10 @@ def set_now(moment: datetime | None) -> None:
     if moment is not None and moment.tzinfo is None:
         raise ValueError("the frozen time must be timezone-aware")
     _frozen = moment
+
+
+def today():
+    """The calendar day in France, where validity dates are meant (a day, not a UTC instant)."""
+    from zoneinfo import ZoneInfo
+
+    return now().astimezone(ZoneInfo("Europe/Paris")).date()

@@ -6,14 +6,18 @@ Partitions:
   everything « Mon Compte » shows is one Query.
 - ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
 - ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
-- ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``.
-GSI ``gsi1`` is the inverted index of memberships (``STRUCTURE#<id>`` → its members).
+- ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``; ``IDENTIFIER#<identifier>``: the claim that makes an
+  identifier unique.
+- ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items, one per word of a searchable
+  field, carrying what a result line shows; ``IS#...`` the same for the inner suffixes of words (``*term*`` searches).
+GSI ``gsi1`` is the inverted index of memberships: ``MEMBERS#<structure id>`` / ``<status>#<user id>``.
 """
 
 from pynamodb.attributes import (
     BooleanAttribute,
     DiscriminatorAttribute,
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -24,6 +28,11 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib import settings
+
+
+class ServiceRef(MapAttribute):
+    code = UnicodeAttribute()
+    name = UnicodeAttribute()
 
 
 class StructureMembersIndex(GlobalSecondaryIndex):
@@ -134,18 +143,37 @@ class Session(Item, discriminator="SESSION"):
     expires_at = TTLAttribute()
 
 
-class Structure(Item, discriminator="STRUCTURE"):
+class StructureFields:
+    """What a search result shows of a structure: on the structure and copied on each of its index items."""
+
     structure_id = UnicodeAttribute()
     identifier = UnicodeAttribute()
     identifier_type = UnicodeAttribute()
     designation = UnicodeAttribute()
+    label = UnicodeAttribute(null=True)
     structure_type = UnicodeAttribute()
     status = UnicodeAttribute()
-    address_line1 = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    first_name = UnicodeAttribute(null=True)
     postal_code = UnicodeAttribute(null=True)
     city = UnicodeAttribute(null=True)
     country = UnicodeAttribute(null=True)
+
+
+class Structure(StructureFields, Item, discriminator="STRUCTURE"):
+    address_line1 = UnicodeAttribute(null=True)
+    address_line2 = UnicodeAttribute(null=True)
+    principal_user_id = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
     version = VersionAttribute()
+
+
+class SearchEntry(StructureFields, Item, discriminator="SEARCH"):
+    pass
+
+
+class IdentifierClaim(Item, discriminator="IDENTIFIER"):
+    structure_id = UnicodeAttribute()
 
 
 class Service(Item, discriminator="SERVICE"):
@@ -163,12 +191,23 @@ class Membership(Item, discriminator="MEMBERSHIP"):
     identifier = UnicodeAttribute()
     designation = UnicodeAttribute()
     role = UnicodeAttribute()
+    manager_scope = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
-    valid_from = UTCDateTimeAttribute()
-    valid_until = UTCDateTimeAttribute(null=True)
+    valid_from = UnicodeAttribute()  # ISO date: validity is by day
+    valid_until = UnicodeAttribute(null=True)
     comment = UnicodeAttribute(null=True)
-    service_codes = ListAttribute(of=UnicodeAttribute, null=True)
-    version = VersionAttribute()
+    services = ListAttribute(of=ServiceRef, null=True)  # none: the whole structure
+    requested_at = UTCDateTimeAttribute()
+    decided_at = UTCDateTimeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    decision_reason = UnicodeAttribute(null=True)
+    # The member as its managers see it in their lists (one Query): copied when the link is made.
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    contact_email = UnicodeAttribute()
+    address_line1 = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
 
 
 class Subscription(Item, discriminator="SUBSCRIPTION"):

@@ -1,0 +1,141 @@
+"""Structures and rattachements (guide §4) and « Activité du gestionnaire »."""
+
+from chalice import Blueprint, Response
+
+from chalicelib.api.http import API_HEADERS, endpoint
+
+blueprint = Blueprint(__name__)
+
+CSV_COLUMNS = (
+    ("identifier", "Identifiant"), ("identifier_type", "Type d'identifiant"), ("designation", "Raison sociale"),
+    ("label", "Libellé"), ("structure_type", "Type"), ("status", "Statut"), ("postal_code", "Code postal"),
+    ("city", "Ville"), ("country", "Pays"),
+)
+
+
+def _criteria(query) -> dict:
+    return query.model_dump(exclude={"page", "per_page"}, exclude_none=True)
+
+
+@endpoint(blueprint, "/structures", "GET", query="SearchQuery")
+def search_structures(query, **_):
+    from chalicelib import schemas
+    from chalicelib.services import structures
+
+    result = structures.search(_criteria(query))
+    start = (query.page - 1) * query.per_page
+    return schemas.SearchPage(
+        total=result.total if not result.truncated else len(result.rows), page=query.page, per_page=query.per_page,
+        items=result.rows[start:start + query.per_page], truncated=result.truncated,
+    )
+
+
+@endpoint(blueprint, "/structures/export", "GET", query="SearchQuery")
+def export_structures(query, **_):
+    """« Exporter les résultats »: CSV that a French spreadsheet opens as is (UTF-8 with BOM, ``;``)."""
+    import csv
+    import io
+
+    from chalicelib.services import structures
+
+    result = structures.search(_criteria(query))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([label for _, label in CSV_COLUMNS])
+    for row in result.rows:
+        writer.writerow([row.get(name) or "" for name, _ in CSV_COLUMNS])
+    return Response(
+        body="\ufeff" + out.getvalue(), status_code=200,
+        headers={**API_HEADERS, "Content-Type": "text/csv; charset=utf-8",
+                 "Content-Disposition": 'attachment; filename="structures.csv"'},
+    )
+
+
+@endpoint(blueprint, "/structures", "POST", body="StructureCreate")
+def create_structure(session, body, **_):
+    from chalicelib.api.shapes import structure_detail
+    from chalicelib.services import structures
+
+    structure = structures.create(session, body.model_dump())
+    return 201, structure_detail(*structures.detail(session, structure.structure_id))
+
+
+@endpoint(blueprint, "/structures/{structure_id}", "GET")
+def read_structure(session, structure_id, **_):
+    from chalicelib.api.shapes import structure_detail
+    from chalicelib.services import structures
+
+    return structure_detail(*structures.detail(session, structure_id))
+
+
+@endpoint(blueprint, "/structures/{structure_id}/memberships", "POST", body="MembershipRequest")
+def request_membership(session, body, structure_id, **_):
+    from chalicelib.api.shapes import membership_row
+    from chalicelib.services import structures
+
+    return 201, membership_row(structures.request(session, structure_id, body.model_dump()))
+
+
+@endpoint(blueprint, "/memberships/{structure_id}/delete", "POST", body="LeaveRequest")
+def leave_structure(session, body, structure_id, **_):
+    from chalicelib.api.shapes import membership_row
+    from chalicelib.services import structures
+
+    return membership_row(structures.leave(session, structure_id, body.successor_user_id))
+
+
+@endpoint(blueprint, "/structures/{structure_id}/members", "GET", query="MembersQuery")
+def list_members(session, query, structure_id, **_):
+    from chalicelib import schemas
+    from chalicelib.api.shapes import member
+    from chalicelib.services import structures
+
+    rows = structures.list_members(session, structure_id, query.q, query.status)
+    return schemas.MemberList(members=[member(m) for m in rows])
+
+
+@endpoint(blueprint, "/structures/{structure_id}/members", "POST", body="AttachRequest")
+def attach_member(session, body, structure_id, **_):
+    from chalicelib.api.shapes import member
+    from chalicelib.services import structures
+
+    return 201, member(structures.attach(session, structure_id, body.model_dump()))
+
+
+@endpoint(blueprint, "/structures/{structure_id}/members/{user_id}/role", "POST", body="RoleChange")
+def change_role(session, body, structure_id, user_id, **_):
+    from chalicelib.api.shapes import member
+    from chalicelib.services import structures
+
+    return member(structures.set_role(session, structure_id, user_id, body.role, body.manager_scope))
+
+
+@endpoint(blueprint, "/manager/requests", "GET")
+def manager_requests(session, **_):
+    from chalicelib import schemas
+    from chalicelib.api.shapes import pending_request
+    from chalicelib.services import structures
+
+    managed, pending = structures.pending_requests(session)
+    return schemas.ManagerRequests(
+        structures=[
+            schemas.ManagedStructure(structure_id=m.structure_id, identifier=m.identifier, designation=m.designation,
+                                     role=m.role, manager_scope=m.manager_scope)
+            for m in managed
+        ],
+        requests=[pending_request(m) for m in pending],
+    )
+
+
+@endpoint(blueprint, "/manager/requests/decide", "POST", body="Decision")
+def decide_requests(session, body, language, **_):
+    from chalicelib import schemas
+    from chalicelib.messages import say
+    from chalicelib.services import structures
+
+    results = structures.decide(session, body.decision == "VALIDER", body.reason,
+                                [t.model_dump() for t in body.requests])
+    for result in results:
+        if result["error"]:
+            result["error"] = say(result["error"], language)
+    return schemas.DecisionResults(results=[schemas.DecisionResult(**r) for r in results])

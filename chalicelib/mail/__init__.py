@@ -1,0 +1,1 @@
+"""Mails: SES v2 sending and the templates (French and English, HTML and text)."""

@@ -1,0 +1,60 @@
+"""The dev-only outbox: the mails the app sent through SES, as moto (running in this process) kept them.
+
+A person trying the portal locally needs the links that mails carry (activation, reactivation); CI and the browser
+tests read them here too. Never part of the deployed app.
+"""
+
+import html
+import json
+import os
+import re
+from email import message_from_string
+from email.policy import default as default_policy
+
+_LINK = re.compile(r"(https?://[^\s<>\"']+)")
+
+
+def messages() -> list[dict]:
+    """Newest first: {id, to, subject, text, html}."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    region = os.environ.get("AWS_REGION", "eu-west-3")
+    sent = list(ses_backends[DEFAULT_ACCOUNT_ID][region].sent_messages)
+    found = []
+    for message in reversed(sent):
+        raw = getattr(message, "raw_data", None)
+        if raw is None:
+            continue
+        parsed = message_from_string(raw, policy=default_policy)
+        text = parsed.get_body(preferencelist=("plain",))
+        rich = parsed.get_body(preferencelist=("html",))
+        found.append({
+            "id": message.id, "to": parsed["To"], "subject": str(parsed["Subject"]),
+            "text": text.get_content() if text else "", "html": rich.get_content() if rich else "",
+        })
+    return found
+
+
+def as_json(_request) -> tuple[int, dict, bytes]:
+    body = json.dumps(messages(), ensure_ascii=False).encode()
+    return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, body
+
+
+def as_page(_request) -> tuple[int, dict, bytes]:
+    items = []
+    for mail in messages():
+        text = _LINK.sub(r'<a href="\1">\1</a>', html.escape(mail["text"]))
+        items.append(
+            f"<article><h2>{html.escape(mail['subject'])}</h2>"
+            f"<p>À : {html.escape(mail['to'] or '')}</p><pre>{text}</pre></article>"
+        )
+    page = (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Boîte d\'envoi (développement)</title>'
+        '<link rel="stylesheet" href="/dsfr/dsfr.min.css"></head><body><main class="fr-container fr-my-4w">'
+        "<h1>Boîte d'envoi (développement)</h1>"
+        "<p>Les courriels envoyés par le portail local, du plus récent au plus ancien.</p>"
+        + ("".join(items) or "<p>Aucun courriel envoyé.</p>")
+        + "</main></body></html>"
+    )
+    return 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, page.encode()
