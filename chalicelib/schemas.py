@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 
 def _text(max_length: int, min_length: int = 0):
@@ -120,7 +120,12 @@ MembershipStatus = Literal["EN_COURS_DE_VALIDATION", "VALIDEE", "REFUSEE", "DESA
 Scope = Literal["GESTIONNAIRE", "UTILISATEUR"]
 IdentifierType = Literal["SIRET", "UE_HORS_FRANCE", "HORS_UE", "RIDET", "TAHITI", "AUTRE", "PARTICULIER"]
 StructureType = Literal["PRIVEE", "PUBLIQUE"]
-ServiceCode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z0-9_-]{1,20}$")]
+# Codes are compared in upper case (« MOBURB »): a person may type them in lower case.
+ServiceCode = Annotated[
+    str,
+    BeforeValidator(lambda value: value.strip().upper() if isinstance(value, str) else value),
+    StringConstraints(pattern=r"^[A-Z0-9_-]{1,20}$"),
+]
 
 
 class Service(Response):

@@ -184,5 +184,6 @@ _STATUS = {
     "invalid_credentials": 401,
     "not_authenticated": 401,
     "version_conflict": 409,
+    "concurrent_change": 409,
     "not_found": 404,
 }

@@ -42,7 +42,7 @@ class MembershipExists(DomainError):
 class Stale(DomainError):
     """A condition failed: someone else changed the same items first (409)."""
 
-    code = "version_conflict"
+    code = "concurrent_change"
 
 
 def structure_pk(structure_id: str) -> str:
@@ -293,7 +293,7 @@ def transfer_principal(
 
     def write(transaction):
         transaction.update(
-            Structure(structure.pk, structure.sk),
+            structure,
             actions=[Structure.principal_user_id.set(successor.user_id)],
             condition=Structure.principal_user_id == former.user_id,
         )

@@ -26,19 +26,63 @@ def aws_session():
         yield
 
 
+SCAN_ALLOWED = {"now": False}
+
+
+@pytest.fixture(autouse=True)
+def no_scan(monkeypatch):
+    """No request path may Scan the table: any Scan fails the test, except the tests' own housekeeping."""
+    original = botocore.client.BaseClient._make_api_call
+
+    def guarded(self, operation_name, api_params):
+        if operation_name == "Scan" and not SCAN_ALLOWED["now"]:
+            raise AssertionError(f"Scan on a request path: {api_params}")
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", guarded)
+
+
+def table_items() -> list[dict]:
+    """Every item of the table (a test's own check that nothing changed)."""
+    import boto3
+
+    SCAN_ALLOWED["now"] = True
+    try:
+        items = []
+        for page in boto3.client("dynamodb").get_paginator("scan").paginate(TableName=os.environ["TABLE_NAME"]):
+            items.extend(page["Items"])
+        return sorted(items, key=lambda i: (i["pk"]["S"], i["sk"]["S"]))
+    finally:
+        SCAN_ALLOWED["now"] = False
+
+
+def sent_mails() -> list:
+    """The mails SES received, parsed, oldest first."""
+    from email import message_from_string
+    from email.policy import default
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].sent_messages
+    return [message_from_string(m.raw_data, policy=default) for m in sent if getattr(m, "raw_data", None)]
+
+
 @pytest.fixture
 def aws(aws_session):
-    """An empty table and bucket for each test (a Scan is fine here: this is the test's own housekeeping)."""
+    """An empty table, bucket and outbox for each test."""
     import boto3
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
 
     dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
     table, bucket = os.environ["TABLE_NAME"], os.environ["ATTACHMENTS_BUCKET"]
-    for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk, sk"):
-        for item in page["Items"]:
-            dynamodb.delete_item(TableName=table, Key=item)
+    for item in table_items():
+        dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
         for entry in page.get("Contents", []):
             s3.delete_object(Bucket=bucket, Key=entry["Key"])
+    ses_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].sent_messages.clear()
     yield
 
 
@@ -72,7 +116,7 @@ class DynamoCalls(list):
 
 
 @pytest.fixture
-def dynamodb_calls(monkeypatch):
+def dynamodb_calls(monkeypatch, no_scan):
     calls = DynamoCalls()
     original = botocore.client.BaseClient._make_api_call
 
