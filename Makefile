@@ -43,6 +43,7 @@ e2e: setup frontend
 
 bench: $(VENV_STAMP)
 	$(PY) scripts/bench.py
+	$(PY) scripts/bench_search.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
