@@ -6,9 +6,11 @@ Kept cheap to import (a Lambda cold start): the blueprints import their services
 from chalice import Chalice
 
 from chalicelib.api import account, auth, structures
+from chalicelib.jobs import schedules
 
 app = Chalice(app_name="mon-compte")
 app.debug = False
 app.register_blueprint(auth.blueprint)
 app.register_blueprint(account.blueprint)
 app.register_blueprint(structures.blueprint)
+app.register_blueprint(schedules.blueprint)

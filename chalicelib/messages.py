@@ -53,6 +53,12 @@ FIELD_LABELS = {
         "requests": "Demandes",
         "services.code": "Code du service",
         "services.name": "Nom du service",
+        "token": "Lien",
+        "confirmation": "Confirmation",
+        "secret_answer": "Réponse",
+        "current": "Mot de passe actuel",
+        "new": "Nouveau mot de passe",
+        "successors": "Nouveau gestionnaire principal",
     },
     "en": {
         "login": "Login",
@@ -102,6 +108,12 @@ FIELD_LABELS = {
         "requests": "Requests",
         "services.code": "Service code",
         "services.name": "Service name",
+        "token": "Link",
+        "confirmation": "Confirmation",
+        "secret_answer": "Answer",
+        "current": "Current password",
+        "new": "New password",
+        "successors": "New principal manager",
     },
 }
 
@@ -145,12 +157,26 @@ MESSAGES = {
         "password.current_required": "Le champ « {field} » est obligatoire pour changer de mot de passe.",
         "password.wrong": "Le mot de passe actuel est incorrect.",
         "secret_answer.required": "Le champ « {field} » est obligatoire pour changer de question secrète.",
+        "too_many_attempts": "Trop de tentatives de connexion pour cet identifiant. Réessayez dans {minutes} minute(s).",
+        "account_deactivated": "Votre compte est désactivé. Utilisez « Réactiver mon compte » pour recevoir un lien de réactivation.",
+        "password_expired": "Votre mot de passe a expiré : choisissez-en un nouveau avant de continuer.",
+        "invalid_link": "Ce lien n'est pas valide : il a déjà servi, il a expiré ou il est incomplet. Demandez-en un nouveau.",
+        "reactivation_too_late": "Le délai de réactivation de 60 jours est dépassé : pour réactiver votre compte, contactez le support en saisissant une sollicitation.",
+        "signup.sent": "Demande enregistrée. Si cette adresse peut recevoir un compte, un courriel d'activation vient d'y être envoyé ; son lien est valable 60 minutes.",
+        "reset.sent": "Demande enregistrée. Si un compte actif a cet identifiant, un courriel vient d'être envoyé à son adresse de connexion ; son lien est valable 30 minutes.",
+        "reactivation.sent": "Demande enregistrée. Si un compte désactivé a cet identifiant, un courriel vient d'être envoyé à son adresse de connexion ; son lien est valable 24 heures.",
+        "activation.done": "Votre compte est activé. Vous pouvez vous connecter.",
+        "reset.done": "Votre mot de passe est modifié. Vous pouvez vous connecter.",
+        "unlock.done": "Votre identifiant est déverrouillé. Vous pouvez vous connecter.",
+        "reactivation.done": "Votre compte est réactivé. Vous pouvez vous connecter.",
+        "secret_answer.wrong": "La réponse à la question secrète est incorrecte.",
+        "successor.required": "Désignez un nouveau gestionnaire principal pour cette structure.",
         "concurrent_change": "Quelqu'un a modifié ces informations entre-temps : rien n'a été changé. Rechargez la page et recommencez.",
         "forbidden": "Vous n'avez pas les droits nécessaires pour cette action sur cette structure.",
         "identifier_taken": "Une structure existe déjà avec cet identifiant : recherchez-la et demandez à vous y rattacher.",
         "membership_exists": "Vous êtes déjà rattaché à cette structure ou une demande est en cours de validation.",
-        "successor_required": "Vous êtes le gestionnaire principal de cette structure : désignez un nouveau gestionnaire "
-        "principal parmi ses utilisateurs avant de supprimer votre rattachement.",
+        "successor_required": "Vous êtes gestionnaire principal : désignez d'abord un nouveau gestionnaire principal parmi "
+        "les utilisateurs actifs de la structure.",
         "sole_principal": "Vous êtes le seul utilisateur actif de cette structure : aucun autre utilisateur ne peut "
         "devenir gestionnaire principal, vous ne pouvez donc pas la quitter. Rattachez d'abord un autre utilisateur.",
         "user_not_found": "Aucun compte utilisateur ne correspond.",
@@ -211,12 +237,26 @@ MESSAGES = {
         "password.current_required": "The field « {field} » is mandatory to change the password.",
         "password.wrong": "The current password is wrong.",
         "secret_answer.required": "The field « {field} » is mandatory to change the secret question.",
+        "too_many_attempts": "Too many login attempts for this login. Try again in {minutes} minute(s).",
+        "account_deactivated": "Your account is deactivated. Use « Reactivate my account » to receive a reactivation link.",
+        "password_expired": "Your password has expired: choose a new one before going on.",
+        "invalid_link": "This link is not valid: it was used already, it expired or it is incomplete. Ask for a new one.",
+        "reactivation_too_late": "The 60-day reactivation period is over: to reactivate your account, contact the support by filing a request (sollicitation).",
+        "signup.sent": "Request recorded. If this address can hold an account, an activation mail was just sent to it; its link is valid 60 minutes.",
+        "reset.sent": "Request recorded. If an active account has this login, a mail was just sent to its login address; its link is valid 30 minutes.",
+        "reactivation.sent": "Request recorded. If a deactivated account has this login, a mail was just sent to its login address; its link is valid 24 hours.",
+        "activation.done": "Your account is activated. You can log in.",
+        "reset.done": "Your password is changed. You can log in.",
+        "unlock.done": "Your login is unlocked. You can log in.",
+        "reactivation.done": "Your account is reactivated. You can log in.",
+        "secret_answer.wrong": "The answer to the secret question is wrong.",
+        "successor.required": "Designate a new principal manager for this structure.",
         "concurrent_change": "Someone changed this information meanwhile: nothing was changed. Reload the page and try again.",
         "forbidden": "You do not have the rights needed for this action on this structure.",
         "identifier_taken": "A structure already exists with this identifier: search for it and ask to join it.",
         "membership_exists": "You are already linked to this structure or a request is awaiting validation.",
-        "successor_required": "You are the principal manager of this structure: designate a new principal manager "
-        "among its users before deleting your link.",
+        "successor_required": "You are a principal manager: first designate a new principal manager among the "
+        "structure's active users.",
         "sole_principal": "You are the only active user of this structure: nobody else can become its principal "
         "manager, so you cannot leave it. Attach another user first.",
         "user_not_found": "No user account matches.",
@@ -258,7 +298,14 @@ def field_label(path: str, language: str) -> str:
     """The screen label of a field path; list positions (``services.2.code``) share their item's label."""
     labels = FIELD_LABELS[language]
     general = ".".join(part for part in path.split(".") if not part.isdigit())
-    return labels.get(path) or labels.get(general) or path
+    if path in labels or general in labels:
+        return labels.get(path) or labels[general]
+    # Keys chosen by the request (``successors.<structure id>``) take their parent's label.
+    parts = path.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        if ".".join(parts[:end]) in labels:
+            return labels[".".join(parts[:end])]
+    return path
 
 
 def say(key: str, language: str, field: str | None = None, **params) -> str:

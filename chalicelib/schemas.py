@@ -364,6 +364,75 @@ class DecisionResults(Response):
     results: list[DecisionResult]
 
 
+class SignupRequest(Request):
+    login: _text(254)
+    last_name: _text(100)
+    first_name: _text(100)
+    contact_email: _text(254) | None = None
+    phone: _text(32) | None = None
+    language: Language | None = None
+
+
+class LoginOnly(Request):
+    login: _text(254, 1)
+
+
+class TokenOnly(Request):
+    token: _text(100, 1)
+
+
+class NewSecrets(Request):
+    token: _text(100, 1)
+    password: Secret
+    confirmation: Secret
+    secret_question: _text(200)
+    secret_answer: _text(200)
+
+
+class ResetRequest(Request):
+    token: _text(100, 1)
+    secret_answer: _text(200)
+    password: Secret
+    confirmation: Secret
+
+
+class ExpiredPasswordChange(Request):
+    current: Secret
+    new: Secret
+    confirmation: Secret
+
+
+class Deactivation(Request):
+    successors: dict[Annotated[str, StringConstraints(max_length=64)], _text(64, 1)] = Field(
+        default_factory=dict, max_length=20)
+
+
+class Acknowledgement(Response):
+    message: str
+
+
+class LinkAccount(Response):
+    login: str
+    contact_email: str
+    last_name: str
+    first_name: str
+    secret_question: str | None
+
+
+class LoginAnswer(Me):
+    password_expired: bool
+
+
+class HandOver(Response):
+    structure_id: str
+    identifier: str
+    designation: str
+
+
+class HandOvers(Response):
+    structures: list[HandOver]
+
+
 class Error(Response):
     code: str
     message: str

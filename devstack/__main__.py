@@ -56,7 +56,9 @@ def main() -> int:
 
     from devstack import outbox
 
-    routes = {"/dev/outbox": outbox.as_page, "/dev/outbox.json": outbox.as_json}
+    routes = {"/dev/outbox": outbox.as_page, "/dev/outbox.json": outbox.as_json,
+              "/dev/run/housekeeping": outbox.run_job("housekeeping"),
+              "/dev/run/password_reminders": outbox.run_job("password_reminders")}
     server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
     address = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"Chorus Pro « Mon Compte » : {address}", flush=True)

@@ -58,3 +58,21 @@ def as_page(_request) -> tuple[int, dict, bytes]:
         + "</main></body></html>"
     )
     return 200, {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}, page.encode()
+
+
+def run_job(name: str):
+    """A dev-only route that runs a scheduled job now (``chalice local`` never runs schedules)."""
+
+    def route(request) -> tuple[int, dict, bytes]:
+        from importlib import import_module
+
+        module = import_module({"housekeeping": "chalicelib.jobs.housekeeping",
+                                "password_reminders": "chalicelib.jobs.reminders"}[name])
+        with request.server.api_lock:
+            result = module.run()
+            if request.server.on_change:
+                request.server.on_change()
+        body = json.dumps({"job": name, "result": result}).encode()
+        return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, body
+
+    return route

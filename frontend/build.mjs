@@ -82,7 +82,8 @@ for (const url of new Set(cssUrls(minCss.code))) {
 
 // Tiny include mechanism for the shared header/footer:
 //   <!-- @include header-app.html page=home nav -->
-// In a partial, {{current:home}} becomes ' aria-current="page"' when page=home,
+// In a partial, {{current:home}} becomes ' aria-current="page"' when page=home (' aria-current="true"' when
+// section=home: a page inside that part of the site),
 // and {{if:nav}}...{{/if}} is kept only when the flag nav is given.
 function renderPage(html, page) {
   return html.replace(/<!--\s*@include\s+([\w.-]+)([^>]*?)-->/g, (m, name, rawArgs) => {
@@ -99,7 +100,10 @@ function renderPage(html, page) {
     return fs
       .readFileSync(file, 'utf8')
       .replace(/\{\{if:(\w+)\}\}([\s\S]*?)\{\{\/if\}\}/g, (mm, flag, body) => (args[flag] ? body : ''))
-      .replace(/\{\{current:(\w+)\}\}/g, (mm, p) => (args.page === p ? ' aria-current="page"' : ''))
+      .replace(/\{\{current:(\w+)\}\}/g, (mm, p) => {
+        if (args.page === p) return ' aria-current="page"';
+        return args.section === p ? ' aria-current="true"' : '';
+      })
       .replace(/\n$/, '');
   });
 }

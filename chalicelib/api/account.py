@@ -7,7 +7,7 @@ from chalicelib.api.http import endpoint
 blueprint = Blueprint(__name__)
 
 
-@endpoint(blueprint, "/me", "GET")
+@endpoint(blueprint, "/me", "GET", allow_expired_password=True)
 def read_me(session, **_):
     from chalicelib.api.shapes import me
     from chalicelib.services import account
@@ -30,3 +30,26 @@ def update_account(session, body, **_):
 
     saved = account.update_account(session, body.model_dump())
     return account_head(saved.profile, session.previous_login_at)
+
+
+@endpoint(blueprint, "/account/deactivation", "GET")
+def structures_to_hand_over(session, **_):
+    """The structures the user leads: each needs a new principal manager before the account is deactivated."""
+    from chalicelib import schemas
+    from chalicelib.services import lifecycle
+
+    return schemas.HandOvers(structures=[
+        schemas.HandOver(structure_id=m.structure_id, identifier=m.identifier, designation=m.designation)
+        for m in lifecycle.structures_to_hand_over(session)
+    ])
+
+
+@endpoint(blueprint, "/account/deactivation", "POST", body="Deactivation")
+def deactivate(session, body, **_):
+    from chalice import Response
+
+    from chalicelib.api.http import expired_session_cookie
+    from chalicelib.services import lifecycle
+
+    lifecycle.deactivate(session, body.successors)
+    return Response(body="", status_code=204, headers={"Set-Cookie": expired_session_cookie()})

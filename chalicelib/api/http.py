@@ -124,7 +124,7 @@ def _parse_body(request, model_name: str | None):
 
 def endpoint(
     blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True,
-    query: str | None = None,
+    query: str | None = None, allow_expired_password: bool = False,
 ):
     """Register ``handler(request=, session=, body=, query=, language=)`` behind the shared checks.
 
@@ -148,13 +148,22 @@ def endpoint(
                     from chalicelib.services.auth import authenticate
 
                     session = authenticate(read_cookie(request, SESSION_COOKIE))
+                    if session.password_expired and not allow_expired_password:
+                        from chalicelib.services.auth import PasswordExpired
+
+                        raise PasswordExpired()
                 result = handler(request=request, session=session, body=parsed, query=parsed_query, language=language,
                                  **url_params)
             except RequestRefused as refused:
                 return error_response(refused.status, refused.code, language, refused.fields, **refused.params)
             except DomainError as error:
                 fields = {path: (problem.key, problem.params) for path, problem in error.fields.items()}
-                return error_response(_STATUS[error.code], error.code, language, fields, **error.params)
+                headers = {}
+                if error.code == "too_many_attempts":
+                    headers["Retry-After"] = str(error.params.get("minutes", 1) * 60)
+                response = error_response(_STATUS[error.code], error.code, language, fields, **error.params)
+                response.headers.update(headers)
+                return response
             except Exception:
                 log.exception("unexpected error on %s %s", method, path)
                 return error_response(500, "internal_error", language)
@@ -173,6 +182,12 @@ def endpoint(
 
 _STATUS = {
     "forbidden": 403,
+    "password_expired": 403,
+    "too_many_attempts": 429,
+    "account_deactivated": 403,
+    "invalid_link": 400,
+    "reactivation_too_late": 410,
+    "concurrent_change": 409,
     "identifier_taken": 409,
     "membership_exists": 409,
     "successor_required": 409,
@@ -184,6 +199,5 @@ _STATUS = {
     "invalid_credentials": 401,
     "not_authenticated": 401,
     "version_conflict": 409,
-    "concurrent_change": 409,
     "not_found": 404,
 }

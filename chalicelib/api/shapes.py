@@ -110,3 +110,11 @@ def account_view(account, previous_login_at) -> schemas.Account:
             for a in sorted(account.attachments, key=lambda a: a.designation)
         ],
     )
+
+
+def link_account(profile, with_question: bool) -> schemas.LinkAccount:
+    """What the page of a one-time link shows of the account (read-only)."""
+    return schemas.LinkAccount(
+        login=profile.login, contact_email=profile.contact_email, last_name=profile.last_name,
+        first_name=profile.first_name, secret_question=profile.secret_question if with_question else None,
+    )

@@ -55,21 +55,22 @@ def check_profile(data: dict) -> tuple[dict, dict[str, Problem]]:
     return changes, problems
 
 
-def check_password_change(change: dict, personal_data: list[str]) -> dict[str, Problem]:
-    """Problems of a requested password change (the current password itself is verified by the service)."""
+def check_password_change(change: dict, personal_data: list[str], prefix: str = "password.") -> dict[str, Problem]:
+    """Problems of a requested password change (the current password itself is verified by the service), by field
+    path (``prefix`` + current, new, confirmation)."""
     problems: dict[str, Problem] = {}
     if not change["current"]:
-        problems["password.current"] = Problem("password.current_required")
+        problems[prefix + "current"] = Problem("password.current_required")
     if not change["new"]:
-        problems["password.new"] = Problem("field.required")
+        problems[prefix + "new"] = Problem("field.required")
     else:
         found = password_problems(change["new"], personal_data)
         if found:
-            problems["password.new"] = found[0]
+            problems[prefix + "new"] = found[0]
         elif change["new"] == change["current"]:
-            problems["password.new"] = Problem("password.same_as_current")
+            problems[prefix + "new"] = Problem("password.same_as_current")
     if change["confirmation"] != change["new"]:
-        problems["password.confirmation"] = Problem("password.mismatch")
+        problems[prefix + "confirmation"] = Problem("password.mismatch")
     return problems
 
 

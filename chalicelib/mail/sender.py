@@ -47,15 +47,17 @@ def render(name: str, language: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def send(name: str, recipient, context: dict) -> bool:
-    """Mail ``recipient`` (a profile: contact address and language). A failure is logged, never raised: the change the
-    mail tells about is already saved."""
+def send(name: str, recipient, context: dict, to_login: bool = False) -> bool:
+    """Mail ``recipient`` (a profile) in its language, at its contact address, or at its login address for what
+    concerns access to the account (activation, reset, unlock, reactivation). A failure is logged, never raised: the
+    change the mail tells about is already saved."""
     language = "en" if getattr(recipient, "language", "FR") == "EN" else "fr"
+    address = recipient.login if to_login else recipient.contact_email
     subject, text, html = render(name, language, {**context, "recipient": recipient})
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = formataddr(("Chorus Pro", settings.mail_from()))
-    message["To"] = recipient.contact_email
+    message["To"] = address
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     try:
@@ -63,7 +65,7 @@ def send(name: str, recipient, context: dict) -> bool:
 
         arguments = {
             "FromEmailAddress": settings.mail_from(),
-            "Destination": {"ToAddresses": [recipient.contact_email]},
+            "Destination": {"ToAddresses": [address]},
             "Content": {"Raw": {"Data": message.as_bytes()}},
         }
         if settings.mail_configuration_set():

@@ -9,7 +9,9 @@ from chalicelib.domain.hashing import hash_secret, verify_secret
 from chalicelib.domain.password_policy import contains_personal_data
 from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question
 from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.services import auth
 from chalicelib.services.auth import CurrentSession, end_other_sessions
+from chalicelib.services.passwords import reminder_items
 from chalicelib.store import accounts
 from chalicelib.store.accounts import AccountItems
 from chalicelib.store.models import UserProfile
@@ -64,21 +66,19 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     profile, credentials = account.profile, account.credentials
     if profile.version != data["version"]:
         raise VersionConflict()
-    credential_changes = {}
+    credential_changes, extra_items = {}, []
     if password_change is not None:
         if contains_personal_data(password_change["new"], [profile.login]):
             raise InvalidInput(fields={"password.new": Problem("password.personal")})
-        if not verify_secret(credentials.password_hash, password_change["current"]):
-            accounts.record_failed_attempt(current.user_id, now)
-            log.info("password change refused: wrong current password for user %s", current.user_id)
-            raise WrongCurrentPassword(fields={"password.current": Problem("password.wrong")})
+        _verify_current_password(profile, credentials, password_change["current"], "password.current")
         credential_changes["password_hash"] = hash_secret(password_change["new"])
         changes["password_changed_at"] = now
+        extra_items = reminder_items(current.user_id, now)
     if secret_change is not None:
         changes["secret_question"] = secret_change["question"]
         credential_changes["secret_answer_hash"] = hash_secret(normalise_answer(secret_change["answer"]))
     accounts.update_profile_and_credentials(
-        current.user_id, data["version"], changes, credential_changes, credentials.password_hash
+        current.user_id, data["version"], changes, credential_changes, credentials.password_hash, extra_items
     )
     for name, value in changes.items():
         setattr(profile, name, value)
@@ -87,3 +87,33 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     if password_change is not None:
         log.info("password changed for user %s; %d other session(s) ended", current.user_id, ended)
     return SavedProfile(profile, ended)
+
+
+def _verify_current_password(profile, credentials, candidate: str, field: str) -> None:
+    """The current password, checked like a login: throttled, and a wrong one counts as a failure."""
+    state = auth.check_not_throttled(profile.login)
+    if not verify_secret(credentials.password_hash, candidate):
+        auth.record_failure(profile.login, state, profile)
+        log.info("password change refused: wrong current password for user %s", profile.user_id)
+        raise WrongCurrentPassword(fields={field: Problem("password.wrong")})
+
+
+def change_expired_password(current: CurrentSession, data: dict) -> None:
+    """The only thing open once the password has expired: choosing a new one."""
+    account = get_account(current)
+    profile, credentials = account.profile, account.credentials
+    problems = check_password_change(
+        {"current": data["current"], "new": data["new"], "confirmation": data["confirmation"]},
+        [profile.first_name, profile.last_name, profile.contact_email, profile.login], prefix="",
+    )
+    if problems:
+        raise InvalidInput(fields=problems)
+    _verify_current_password(profile, credentials, data["current"], "current")
+    now = clock.now()
+    accounts.update_profile_and_credentials(
+        current.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
+        {"password_hash": hash_secret(data["new"])}, credentials.password_hash, reminder_items(current.user_id, now),
+    )
+    auth.clear_password_expired(current)
+    ended = end_other_sessions(current)
+    log.info("expired password replaced for user %s; %d other session(s) ended", current.user_id, ended)

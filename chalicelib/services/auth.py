@@ -1,4 +1,4 @@
-"""Login, sessions and logout (DESIGN.md, security model)."""
+"""Login, sessions and logout (DESIGN.md, security model), with the CNIL's protection against guessing."""
 
 import hashlib
 import logging
@@ -8,18 +8,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib import settings
-from chalicelib.domain import clock
-from chalicelib.domain.errors import InvalidCredentials, NotAuthenticated
+from chalicelib.domain import clock, throttle
+from chalicelib.domain.errors import DomainError, InvalidCredentials, NotAuthenticated
 from chalicelib.domain.hashing import dummy_verify, verify_secret
-from chalicelib.store import accounts, sessions
+from chalicelib.store import accounts, security, sessions
 from chalicelib.store.models import UserProfile
 
 log = logging.getLogger(__name__)
 
 ACTIVE = "ACTIF"
+INACTIVE = "INACTIF"
 # A session is refreshed at most every few minutes, so that reading a page costs one GetItem, not a write as well.
 REFRESH_AFTER = timedelta(minutes=5)
 _COOKIE_VALUE = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$")
+
+
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+
+
+class AccountDeactivated(DomainError):
+    code = "account_deactivated"
+
+
+class PasswordExpired(DomainError):
+    code = "password_expired"
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class CurrentSession:
     user_id: str
     token_hash: str
     previous_login_at: datetime | None
+    password_expired: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,6 +48,7 @@ class LoginResult:
     cookie_value: str
     profile: UserProfile
     previous_login_at: datetime | None
+    password_expired: bool
 
 
 def _hash_token(token: str) -> str:
@@ -41,30 +56,70 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def login_reference(login: str) -> str:
+    """What logs say of a login name: enough to correlate attempts, not the address itself."""
+    return hashlib.sha256(login.casefold().encode()).hexdigest()[:12]
+
+
+def check_not_throttled(login: str) -> throttle.Attempts:
+    """Refuse at once while the login must wait or is locked; the state is returned for recording a failure."""
+    state = security.get_attempts(login)
+    wait = throttle.wait_before_next(state, clock.now())
+    if wait > timedelta(0):
+        minutes = max(1, -(-int(wait.total_seconds()) // 60))
+        log.info("login attempt refused: login %s must wait %d min", login_reference(login), minutes)
+        raise TooManyAttempts(minutes=minutes)
+    return state
+
+
+def record_failure(login: str, state: throttle.Attempts, user: UserProfile | None) -> None:
+    """Count a failure for ``login``; on reaching the lock, its owner (if any) gets an unlock link."""
+    now = clock.now()
+    new_state = throttle.after_failure(state, now)
+    keep_until = (new_state.locked_until or now) + throttle.WINDOW
+    security.save_attempts(login, new_state, keep_until)
+    log.info("authentication failure %d for login %s", new_state.failures, login_reference(login))
+    if new_state.locked_until is not None and throttle.current(state, now).locked_until is None:
+        log.warning("login %s locked until %s", login_reference(login), new_state.locked_until.isoformat())
+        if user is not None and user.status == ACTIVE:
+            from chalicelib.mail import sender
+            from chalicelib.services import tokens
+
+            link = tokens.issue("UNLOCK", user.user_id)
+            sender.send("deverrouillage", user, {"link": link, "until": new_state.locked_until}, to_login=True)
+
+
 def login(login_name: str, password: str) -> LoginResult:
     """Open a session, or raise InvalidCredentials whatever was wrong (unknown login, wrong password, inactive)."""
+    state = check_not_throttled(login_name)
     user_id = accounts.find_user_id(login_name)
     if user_id is None:
         dummy_verify(password)
-        log.info("login refused: unknown login")
+        record_failure(login_name, state, None)
         raise InvalidCredentials()
     profile, credentials = accounts.get_profile_and_credentials(user_id)
     if profile is None or credentials is None or not verify_secret(credentials.password_hash, password):
-        now = clock.now()
-        if credentials is not None:
-            accounts.record_failed_attempt(user_id, now)
-        log.info("login refused: wrong password for user %s", user_id)
+        record_failure(login_name, state, profile)
         raise InvalidCredentials()
+    if state.failures:
+        security.clear_attempts(login_name)
+    if profile.status == INACTIVE:
+        # The password was right: saying the account is deactivated tells nothing to someone who does not own it.
+        log.info("login refused: account %s is deactivated", user_id)
+        raise AccountDeactivated()
     if profile.status != ACTIVE:
-        log.info("login refused: account %s is %s", user_id, profile.status)
         raise InvalidCredentials()
+    from chalicelib.services.passwords import is_expired
+
     now = clock.now()
+    expired = is_expired(profile.password_changed_at, now)
     token = secrets.token_urlsafe(32)
     absolute_until = now + timedelta(hours=settings.session_absolute_hours())
     idle_until = min(now + timedelta(minutes=settings.session_idle_minutes()), absolute_until)
-    sessions.open_session(user_id, _hash_token(token), now, idle_until, absolute_until, credentials.last_login_at)
-    log.info("login succeeded for user %s", user_id)
-    return LoginResult(f"{user_id}.{token}", profile, credentials.last_login_at)
+    sessions.open_session(user_id, _hash_token(token), now, idle_until, absolute_until, credentials.last_login_at,
+                          expired)
+    log.info("login succeeded for user %s%s", user_id, " (password expired)" if expired else "")
+    return LoginResult(f"{user_id}.{token}", profile, credentials.last_login_at, expired)
 
 
 def authenticate(cookie_value: str | None) -> CurrentSession:
@@ -81,7 +136,7 @@ def authenticate(cookie_value: str | None) -> CurrentSession:
     idle = timedelta(minutes=settings.session_idle_minutes())
     if session.idle_until - now < idle - REFRESH_AFTER:
         sessions.extend_session(session, min(now + idle, session.absolute_until))
-    return CurrentSession(user_id, token_hash, session.previous_login_at)
+    return CurrentSession(user_id, token_hash, session.previous_login_at, bool(session.password_expired))
 
 
 def logout(current: CurrentSession) -> None:
@@ -90,3 +145,13 @@ def logout(current: CurrentSession) -> None:
 
 def end_other_sessions(current: CurrentSession) -> int:
     return sessions.close_other_sessions(current.user_id, current.token_hash)
+
+
+def end_all_sessions(user_id: str) -> int:
+    return sessions.close_other_sessions(user_id, None)
+
+
+def clear_password_expired(current: CurrentSession) -> None:
+    session = sessions.get_session(current.user_id, current.token_hash)
+    if session is not None:
+        sessions.clear_password_expired(session)

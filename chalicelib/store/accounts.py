@@ -1,7 +1,6 @@
 """Repository of user accounts: profile, credentials, login names and the items « Mon Compte » lists."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -30,6 +29,8 @@ EDITABLE_PROFILE_FIELDS = (
     "city", "country", "phone", "fax", "language", "notifications", "secret_question", "updated_at",
     "password_changed_at",
 )
+# What the account's lifecycle changes (activation, deactivation, reactivation): never a person's form.
+LIFECYCLE_FIELDS = ("status", "deactivated_at", "reactivated_at")
 
 
 class LoginTaken(Exception):
@@ -102,14 +103,13 @@ def get_profile_and_credentials(user_id: str) -> tuple[UserProfile | None, Crede
     return profile, credentials
 
 
-def create_user(profile_values: dict, password_hash: str, secret_answer_hash: str) -> UserProfile:
+def create_user(profile_values: dict, password_hash: str | None, secret_answer_hash: str | None) -> UserProfile:
     """Create a user, its credentials and its unique login name together, or nothing if the login is taken."""
     bind()
     user_id = profile_values["user_id"]
     profile = UserProfile(user_pk(user_id), PROFILE_SK, **profile_values)
     credentials = Credentials(
         user_pk(user_id), CREDENTIALS_SK, password_hash=password_hash, secret_answer_hash=secret_answer_hash,
-        failed_attempts=0,
     )
     login_name = LoginName(_login_pk(profile_values["login"]), LOGIN_SK, user_id=user_id)
     try:
@@ -124,7 +124,7 @@ def create_user(profile_values: dict, password_hash: str, secret_answer_hash: st
 
 
 def _profile_actions(changes: dict) -> list:
-    unknown = set(changes) - set(EDITABLE_PROFILE_FIELDS)
+    unknown = set(changes) - set(EDITABLE_PROFILE_FIELDS) - set(LIFECYCLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     attributes = UserProfile.get_attributes()
@@ -147,34 +147,32 @@ def update_profile(user_id: str, expected_version: int, changes: dict) -> UserPr
 
 
 def update_profile_and_credentials(
-    user_id: str, expected_version: int, changes: dict, credential_changes: dict, expected_password_hash: str
+    user_id: str, expected_version: int, changes: dict, credential_changes: dict, expected_password_hash: str | None,
+    extra_items=(), profile_condition=None,
 ) -> None:
-    """Profile and secrets in one TransactWriteItems; the password hash must still be the one just verified."""
+    """Profile and secrets in one TransactWriteItems (with ``extra_items`` saved alongside, such as the reminders of
+    a new password); the password hash must still be the one just verified."""
     bind()
     profile = UserProfile(user_pk(user_id), PROFILE_SK, version=expected_version)
     credentials = Credentials(user_pk(user_id), CREDENTIALS_SK)
     credential_attributes = Credentials.get_attributes()
+    hash_condition = (Credentials.password_hash == expected_password_hash if expected_password_hash
+                      else Credentials.pk.exists())
+    condition = UserProfile.pk.exists() if profile_condition is None else UserProfile.pk.exists() & profile_condition
     try:
         with TransactWrite(connection=transaction_connection()) as transaction:
-            transaction.update(profile, actions=_profile_actions(changes), condition=UserProfile.pk.exists())
+            transaction.update(profile, actions=_profile_actions(changes), condition=condition)
             transaction.update(
                 credentials,
                 actions=[credential_attributes[name].set(value) for name, value in credential_changes.items()],
-                condition=Credentials.password_hash == expected_password_hash,
+                condition=hash_condition,
             )
+            for item in extra_items:
+                transaction.save(item)
     except TransactWriteError as error:
         if error.cause_response_code == "TransactionCanceledException":
             raise VersionConflict() from error
         raise
-
-
-def record_failed_attempt(user_id: str, moment: datetime) -> None:
-    bind()
-    credentials = Credentials(user_pk(user_id), CREDENTIALS_SK)
-    credentials.update(
-        actions=[Credentials.failed_attempts.add(1), Credentials.last_failure_at.set(moment)],
-        condition=Credentials.pk.exists(),
-    )
 
 
 def add_attachment(user_id: str, attachment_id: str, values: dict) -> None:

@@ -121,12 +121,10 @@ class UserProfile(Item, discriminator="USER"):
 
 
 class Credentials(Item, discriminator="CREDENTIALS"):
-    """Secrets and counters, apart from the profile so that a failed attempt never bumps the profile's version."""
+    """Secrets, apart from the profile: what « Mon Compte » shows never carries them."""
 
-    password_hash = UnicodeAttribute()
-    secret_answer_hash = UnicodeAttribute()
-    failed_attempts = NumberAttribute(default=0)
-    last_failure_at = UTCDateTimeAttribute(null=True)
+    password_hash = UnicodeAttribute(null=True)  # none until the account is activated
+    secret_answer_hash = UnicodeAttribute(null=True)
     last_login_at = UTCDateTimeAttribute(null=True)
 
 
@@ -140,6 +138,7 @@ class Session(Item, discriminator="SESSION"):
     idle_until = UTCDateTimeAttribute()
     absolute_until = UTCDateTimeAttribute()
     previous_login_at = UTCDateTimeAttribute(null=True)
+    password_expired = BooleanAttribute(default=False)  # only the password change is open until it is changed
     expires_at = TTLAttribute()
 
 
@@ -158,6 +157,26 @@ class StructureFields:
     postal_code = UnicodeAttribute(null=True)
     city = UnicodeAttribute(null=True)
     country = UnicodeAttribute(null=True)
+
+
+class LoginAttempts(Item, discriminator="ATTEMPTS"):
+    failures = NumberAttribute()
+    first_failure_at = UTCDateTimeAttribute(null=True)
+    last_failure_at = UTCDateTimeAttribute(null=True)
+    locked_until = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+class OneTimeToken(Item, discriminator="TOKEN"):
+    purpose = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class Reminder(Item, discriminator="REMINDER"):
+    user_id = UnicodeAttribute()
+    reminder_kind = UnicodeAttribute()  # J14 or J1 (``kind`` is the discriminator)
+    password_changed_at = UTCDateTimeAttribute()
 
 
 class Structure(StructureFields, Item, discriminator="STRUCTURE"):

@@ -7,6 +7,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.store.accounts import CREDENTIALS_SK
 from chalicelib.store.models import Credentials, Session, bind, transaction_connection, user_pk
+from chalicelib.store.security import expiry_keys
 
 
 def _session_pk(user_id: str) -> str:
@@ -15,21 +16,21 @@ def _session_pk(user_id: str) -> str:
 
 def open_session(
     user_id: str, token_hash: str, created_at: datetime, idle_until: datetime, absolute_until: datetime,
-    previous_login_at: datetime | None,
+    previous_login_at: datetime | None, password_expired: bool = False,
 ) -> None:
-    """Store the session and record the login (failures reset, time of this login) in one transaction."""
+    """Store the session and record the time of this login, in one transaction."""
     bind()
+    pk = _session_pk(user_id)
     session = Session(
-        _session_pk(user_id), token_hash, user_id=user_id, created_at=created_at, idle_until=idle_until,
+        pk, token_hash, user_id=user_id, created_at=created_at, idle_until=idle_until,
         absolute_until=absolute_until, previous_login_at=previous_login_at, expires_at=absolute_until,
+        password_expired=password_expired, **expiry_keys(absolute_until, pk, token_hash),
     )
     credentials = Credentials(user_pk(user_id), CREDENTIALS_SK)
     with TransactWrite(connection=transaction_connection()) as transaction:
         transaction.save(session, condition=Session.pk.does_not_exist())
         transaction.update(
-            credentials,
-            actions=[Credentials.failed_attempts.set(0), Credentials.last_login_at.set(created_at)],
-            condition=Credentials.pk.exists(),
+            credentials, actions=[Credentials.last_login_at.set(created_at)], condition=Credentials.pk.exists(),
         )
 
 
@@ -49,6 +50,11 @@ def extend_session(session: Session, idle_until: datetime) -> None:
 def close_session(user_id: str, token_hash: str) -> None:
     bind()
     Session(_session_pk(user_id), token_hash).delete()
+
+
+def clear_password_expired(session: Session) -> None:
+    bind()
+    session.update(actions=[Session.password_expired.set(False)], condition=Session.pk.exists())
 
 
 def close_other_sessions(user_id: str, keep_token_hash: str | None) -> int:

@@ -339,3 +339,54 @@ def add_subscriptions(structure: Structure, user_id: str, services: list[dict], 
     with Subscription.batch_write() as batch:
         for subscription in _subscription_items(structure, user_id, services, spaces, habilitation):
             batch.save(subscription)
+
+
+def deactivate_account(profile, memberships: list[Membership], transfers: list[tuple], moment: datetime,
+                       manager_spaces, habilitation: str) -> None:
+    """Hand over every structure the user leads, suspend its links and deactivate the account: one transaction, so
+    that no structure is ever left without its principal manager."""
+    from chalicelib.store.models import UserProfile
+
+    bind()
+    handed_over = {former.structure_id for _, former, _ in transfers}
+
+    def write(transaction):
+        for structure, former, successor in transfers:
+            transaction.update(structure, actions=[Structure.principal_user_id.set(successor.user_id)],
+                               condition=Structure.principal_user_id == former.user_id)
+            transaction.update(
+                successor, actions=[Membership.role.set(PRINCIPAL), Membership.manager_scope.remove()],
+                condition=(Membership.status == VALIDATED) & (Membership.role != PRINCIPAL),
+            )
+            for subscription in _subscription_items(structure, successor.user_id, [], manager_spaces, habilitation):
+                transaction.save(subscription)
+        for membership in memberships:
+            actions = [Membership.status.set("DESACTIVEE"),
+                       Membership.gsi1sk.set(f"DESACTIVEE#{membership.user_id}")]
+            condition = Membership.status == VALIDATED
+            if membership.structure_id in handed_over:
+                actions += [Membership.role.set("UTILISATEUR"), Membership.manager_scope.remove()]
+                condition = condition & (Membership.role == PRINCIPAL)
+            else:
+                condition = condition & (Membership.role != PRINCIPAL)
+            transaction.update(membership, actions=actions, condition=condition)
+        account = UserProfile(profile.pk, profile.sk, version=profile.version)
+        transaction.update(
+            account,
+            actions=[UserProfile.status.set("INACTIF"), UserProfile.deactivated_at.set(moment),
+                     UserProfile.updated_at.set(moment)],
+            condition=UserProfile.status == "ACTIF",
+        )
+
+    _commit(write)
+
+
+def restore_memberships(user_id: str) -> None:
+    """After a reactivation, the links the deactivation suspended are valid again."""
+    bind()
+    for membership in Membership.query(user_pk(user_id), Membership.sk.startswith("MEMBERSHIP#"),
+                                       Membership.status == "DESACTIVEE"):
+        membership.update(
+            actions=[Membership.status.set(VALIDATED), Membership.gsi1sk.set(f"{VALIDATED}#{user_id}")],
+            condition=Membership.status == "DESACTIVEE",
+        )

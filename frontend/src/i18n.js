@@ -2,6 +2,7 @@
 // Static HTML carries the French text plus a data-i18n key; applyTranslations() rewrites it.
 //   data-i18n="key"                   -> textContent
 //   data-i18n-attr="attr:key;attr:key" -> attributes (aria-label, title, ...)
+import { EN as STRUCTURES_EN, FR as STRUCTURES_FR } from './messages-structures.js';
 
 const STORAGE_KEY = 'mc.lang';
 const LOCALES = { fr: 'fr-FR', en: 'en-GB' };
@@ -293,6 +294,10 @@ const MESSAGES = {
     'empty.attachments': 'No attachment.',
   },
 };
+
+// Guide §4 pages (structures, rattachements, « Activité du gestionnaire »).
+Object.assign(MESSAGES.fr, STRUCTURES_FR);
+Object.assign(MESSAGES.en, STRUCTURES_EN);
 
 // Space names come from the API as their French screen labels.
 const SPACES_EN = {

@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.domain.hashing import verify_secret
 from chalicelib.domain.secret_answer import normalise_answer
-from chalicelib.store import accounts
+from chalicelib.store import accounts, security
 from tests.api.conftest import body, login, send, update_payload
 from tests.conftest import DEMO_PASSWORD, PAUL
 
@@ -211,8 +211,7 @@ def test_a_wrong_current_password_is_refused_counted_and_saves_nothing(client, c
     assert body(response)["code"] == "wrong_current_password"
     assert body(response)["fields"] == {"password.current": "Le mot de passe actuel est incorrect."}
     assert account(client, cookie) == before
-    credentials = accounts.get_profile_and_credentials(accounts.find_user_id(PAUL))[1]
-    assert credentials.failed_attempts == 1
+    assert security.get_attempts(PAUL).failures == 1
     login(client)
 
 

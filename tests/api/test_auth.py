@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from chalicelib.store import accounts
+from chalicelib.store import security
 from tests.api.conftest import NOW, body, login, send
 from tests.conftest import DEMO_PASSWORD, PAUL
 
@@ -10,7 +10,8 @@ from tests.conftest import DEMO_PASSWORD, PAUL
 def test_login_opens_a_first_party_session(client):
     response = send(client, "POST", "/auth/login", {"login": PAUL, "password": DEMO_PASSWORD})
     assert response.status_code == 200
-    assert body(response) == {"first_name": "Paul", "last_name": "DUPONT", "language": "FR", "last_login_at": None}
+    assert body(response) == {"first_name": "Paul", "last_name": "DUPONT", "language": "FR", "last_login_at": None,
+                              "password_expired": False}
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-mc_session=")
     for flag in ("Path=/", "Secure", "HttpOnly", "SameSite=Strict"):
@@ -34,10 +35,9 @@ def test_wrong_password_and_unknown_login_get_the_same_answer(client):
 def test_a_failed_login_is_counted_and_a_success_resets_the_count(client):
     send(client, "POST", "/auth/login", {"login": PAUL, "password": "Not-The-Password-1"})
     send(client, "POST", "/auth/login", {"login": PAUL, "password": "Not-The-Password-2"})
-    user_id = accounts.find_user_id(PAUL)
-    assert accounts.get_profile_and_credentials(user_id)[1].failed_attempts == 2
+    assert security.get_attempts(PAUL).failures == 2
     login(client)
-    assert accounts.get_profile_and_credentials(user_id)[1].failed_attempts == 0
+    assert security.get_attempts(PAUL).failures == 0
 
 
 def test_the_banner_shows_the_previous_login(client, frozen_clock):

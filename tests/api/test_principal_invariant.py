@@ -86,14 +86,29 @@ class Portal(RuleBasedStateMachine):
         SEEN["validations"] += results[0]["status"] == "VALIDEE"
 
     @precondition(lambda self: self.structures)
+    @rule(who=st.integers(0, PEOPLE - 1), which=st.integers(0, 50))
+    def join_and_get_validated(self, who, which):
+        """The common path in one step: someone asks, the principal validates."""
+        self.ask_to_join(who, which)
+        self.decide(None, who, which, True)
+
+    @precondition(lambda self: self.structures)
     @rule(who=st.none() | st.integers(0, PEOPLE - 1), which=st.integers(0, 50),
-          successor=st.none() | st.integers(0, PEOPLE - 1))
-    def leave(self, who, which, successor):
-        """``who`` None: the structure's principal tries to leave; otherwise anyone."""
+          successor=st.sampled_from(["none", "anyone", "member"]), pick=st.integers(0, PEOPLE - 1))
+    def leave(self, who, which, successor, pick):
+        """``who`` None: the structure's principal tries to leave; otherwise anyone. The successor named is nobody,
+        anyone, or one of the structure's validated members."""
         sid = self.structures[which % len(self.structures)]
+        if successor == "member":
+            # Prefer a structure where someone could take over, so that transfers really happen.
+            crowded = [s for s in self.structures if len(structures.members(s, "VALIDEE")) > 1]
+            sid = crowded[which % len(crowded)] if crowded else sid
         leaving = self._principal(sid) if who is None else self.users[who]
+        members = [m.user_id for m in structures.members(sid, "VALIDEE") if m.user_id != leaving.user_id]
+        successor_id = {"none": None, "anyone": self.users[pick].user_id,
+                        "member": members[pick % len(members)] if members else None}[successor]
         try:
-            after = service.leave(leaving, sid, None if successor is None else self.users[successor].user_id)
+            after = service.leave(leaving, sid, successor_id)
         except DomainError:
             return
         SEEN["transfers"] += after.status == "VALIDEE"  # a principal who left stays, as a user

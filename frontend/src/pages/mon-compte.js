@@ -4,8 +4,10 @@ import { COUNTRY_CODES, DEFAULT_COUNTRY } from '../countries.js';
 import {
   countryName, formatShortDateTime, getApiLang, getLocale, onLangChange, setLang, spaceLabel, t,
 } from '../i18n.js';
-import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
+import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../layout.js';
+import { createMembershipsBlock } from '../memberships-block.js';
 import { createStrengthMeter } from '../strength-meter.js';
+import { takeFlash } from '../ui.js';
 
 startPage();
 
@@ -163,11 +165,25 @@ function renderTable(bodyId, rows, columns, emptyKey) {
   );
 }
 
-function renderTables() {
-  const { memberships, subscriptions, attachments } = state.lists;
-  renderTable('memberships-body', memberships, [
-    (r) => r.identifier, (r) => r.designation, (r) => r.role, (r) => r.status,
-  ], 'empty.memberships');
+// « Mes rattachements aux structures »: its own module (selection, pages, deletion with confirmation).
+const membershipsBlock = createMembershipsBlock({
+  // After a deletion: the lists are read again (a deleted link also takes its subscriptions away); the form keeps
+  // what the person may be typing.
+  refresh: async () => {
+    const account = await api.get('/api/account');
+    state.lists = {
+      memberships: account.memberships || [],
+      subscriptions: account.subscriptions || [],
+      attachments: account.attachments || [],
+    };
+    renderTables({ memberships: false });
+    return state.lists.memberships;
+  },
+});
+
+function renderTables({ memberships = true } = {}) {
+  const { subscriptions, attachments } = state.lists;
+  if (memberships) membershipsBlock.update(state.lists.memberships);
   renderTable('subscriptions-body', subscriptions, [
     (r) => r.identifier, (r) => r.designation, (r) => r.service, (r) => spaceLabel(r.space),
     (r) => r.habilitation, (r) => r.status,
@@ -182,8 +198,10 @@ onLangChange(() => {
   if (!state.head) return;
   fillCountries($('address-country').value);
   renderDerived();
-  renderTables();
+  renderTables({ memberships: false });
+  membershipsBlock.rerender();
   meter.refresh();
+  renderFlash();
 });
 
 // ---------------------------------------------------------------- errors
@@ -428,5 +446,18 @@ async function load() {
   }
 }
 
-load().then(markReady);
+// A message left by the page before (« Votre demande de rattachement a été envoyée… »).
+const flash = takeFlash();
+function renderFlash() {
+  if (!flash) return;
+  $('account-flash').replaceChildren(buildAlert({
+    type: 'success', id: 'flash-alert', role: 'status', title: t(`flash.${flash.key}.title`),
+    body: [t(`flash.${flash.key}`, flash.params || {})],
+  }));
+}
+
+load().then((ok) => {
+  if (ok) renderFlash();
+  markReady();
+});
 

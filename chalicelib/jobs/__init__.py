@@ -1,0 +1,1 @@
+"""Scheduled functions: hourly housekeeping and the daily password-expiry reminders."""

@@ -1,0 +1,23 @@
+"""Remove expired sessions and one-time links. DynamoDB's TTL does it in the cloud within a day or two; this job makes
+it certain (a link must not outlive its lifetime by a TTL delay) and keeps the local stack clean, where moto never
+expires anything. It reads only the expiry days it is asked about, never the whole table."""
+
+import logging
+from datetime import timedelta
+
+from chalicelib.domain import clock
+from chalicelib.store import security
+
+log = logging.getLogger(__name__)
+
+
+def run(days_back: int = 3) -> int:
+    now = clock.now()
+    removed = 0
+    for offset in range(days_back, -1, -1):
+        day = (now - timedelta(days=offset)).date().isoformat()
+        for item in list(security.expired_before(day, now)):
+            security.delete_item(item)
+            removed += 1
+    log.info("housekeeping removed %d expired item(s)", removed)
+    return removed

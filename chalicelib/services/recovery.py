@@ -1,0 +1,201 @@
+"""Getting into an account without a session: sign-up and activation, forgotten password, unlock after too many
+failures, reactivation of a deactivated account (guide §8). Every answer that starts from an address is the same
+whether an account has it or not; what differs goes by mail to the owner."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from chalicelib.domain import clock
+from chalicelib.domain.errors import InvalidInput, Problem
+from chalicelib.domain.hashing import hash_secret, verify_secret
+from chalicelib.domain.password_policy import password_problems
+from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.mail import sender
+from chalicelib.services import tokens
+from chalicelib.services.auth import ACTIVE, INACTIVE, check_not_throttled, end_all_sessions, record_failure
+from chalicelib.services.passwords import reminder_items
+from chalicelib.store import accounts, structures
+
+log = logging.getLogger(__name__)
+
+PENDING_ACTIVATION = "A_ACTIVER"
+REACTIVATION_DAYS = 60
+
+
+class ReactivationTooLate(InvalidInput):
+    code = "reactivation_too_late"
+
+
+def signup(data: dict) -> None:
+    """« Créer un compte »: a pending account and an activation link to the login address."""
+    login = data["login"]
+    user_id = accounts.find_user_id(login)
+    now = clock.now()
+    if user_id is not None:
+        existing = accounts.get_profile(user_id)
+        if existing is not None and existing.status == PENDING_ACTIVATION:
+            # Not activated yet (the link may have expired): a new link, nothing else changes.
+            sender.send("activation", existing, {"link": tokens.issue("ACTIVATION", user_id)}, to_login=True)
+        elif existing is not None:
+            sender.send("inscription_existante", existing, {}, to_login=True)
+        log.info("sign-up for an existing login (%s)", existing.status if existing else "?")
+        return
+    values = {
+        "user_id": uuid.uuid4().hex, "login": login, "contact_email": data.get("contact_email") or login,
+        "last_name": data["last_name"], "first_name": data["first_name"], "address_line1": "", "address_line2": None,
+        "address_line3": None, "postal_code": None, "city": "", "country": "FR", "phone": data.get("phone"),
+        "fax": None, "language": data.get("language") or "FR", "notifications": True, "status": PENDING_ACTIVATION,
+        "created_at": now, "updated_at": now, "password_changed_at": now, "secret_question": "",
+    }
+    try:
+        profile = accounts.create_user(values, None, None)
+    except accounts.LoginTaken:
+        return  # a concurrent sign-up for the same address won: its mail is on its way
+    sender.send("activation", profile, {"link": tokens.issue("ACTIVATION", profile.user_id)}, to_login=True)
+    log.info("account %s created, waiting for activation", profile.user_id)
+
+
+def _check_new_secrets(data: dict, profile) -> None:
+    problems = {}
+    found = password_problems(data["password"], [profile.first_name, profile.last_name, profile.login,
+                                                 profile.contact_email])
+    if found:
+        problems["password"] = found[0]
+    if data["confirmation"] != data["password"]:
+        problems["confirmation"] = Problem("password.mismatch")
+    if not data["secret_question"]:
+        problems["secret_question"] = Problem("field.required")
+    if not data["secret_answer"]:
+        problems["secret_answer"] = Problem("field.required")
+    if problems:
+        raise InvalidInput(fields=problems)
+
+
+def _set_secrets(profile, data: dict, status_changes: dict, expected_status: str) -> None:
+    """New password, question and answer (with the reminders of the new password), and the status change, at once."""
+    from chalicelib.store.models import UserProfile
+
+    now = clock.now()
+    changes = {"password_changed_at": now, "updated_at": now, "secret_question": data["secret_question"],
+               **status_changes}
+    accounts.update_profile_and_credentials(
+        profile.user_id, profile.version, changes,
+        {"password_hash": hash_secret(data["password"]),
+         "secret_answer_hash": hash_secret(normalise_answer(data["secret_answer"]))},
+        None, extra_items=reminder_items(profile.user_id, now), profile_condition=UserProfile.status == expected_status,
+    )
+
+
+def link_details(purpose: str, token: str):
+    """What a link's page shows before anything is sent: the account's general information (read-only)."""
+    item = tokens.peek(purpose, token)
+    profile = accounts.get_profile(item.user_id)
+    if profile is None:
+        raise tokens.InvalidLink()
+    if purpose == "REACTIVATION":
+        _check_reactivation_delay(profile)
+    return profile
+
+
+def activate(data: dict) -> None:
+    item = tokens.peek("ACTIVATION", data["token"])
+    profile = accounts.get_profile(item.user_id)
+    if profile is None or profile.status != PENDING_ACTIVATION:
+        raise tokens.InvalidLink()
+    _check_new_secrets(data, profile)
+    tokens.consume(item)
+    _set_secrets(profile, data, {"status": ACTIVE}, PENDING_ACTIVATION)
+    log.info("account %s activated", profile.user_id)
+
+
+def forgot_password(login: str) -> None:
+    """« Mot de passe oublié »: a reset link to the login address of an active account; nothing otherwise."""
+    user_id = accounts.find_user_id(login)
+    profile = accounts.get_profile(user_id) if user_id else None
+    if profile is None or profile.status != ACTIVE:
+        log.info("password reset asked for a login without an active account")
+        return
+    sender.send("reinitialisation", profile, {"link": tokens.issue("RESET", user_id)}, to_login=True)
+    log.info("password reset link sent to user %s", user_id)
+
+
+def reset_password(data: dict) -> None:
+    """The answer to the secret question and a new password; a wrong answer counts as a failed login."""
+    item = tokens.peek("RESET", data["token"])
+    profile, credentials = accounts.get_profile_and_credentials(item.user_id)
+    if profile is None or profile.status != ACTIVE:
+        raise tokens.InvalidLink()
+    state = check_not_throttled(profile.login)
+    problems = {}
+    found = password_problems(data["password"], [profile.first_name, profile.last_name, profile.login,
+                                                 profile.contact_email])
+    if found:
+        problems["password"] = found[0]
+    if data["confirmation"] != data["password"]:
+        problems["confirmation"] = Problem("password.mismatch")
+    if problems:
+        raise InvalidInput(fields=problems)
+    if not verify_secret(credentials.secret_answer_hash, normalise_answer(data["secret_answer"])):
+        record_failure(profile.login, state, profile)
+        raise InvalidInput(fields={"secret_answer": Problem("secret_answer.wrong")})
+    tokens.consume(item)
+    now = clock.now()
+    accounts.update_profile_and_credentials(
+        profile.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
+        {"password_hash": hash_secret(data["password"])}, credentials.password_hash,
+        extra_items=reminder_items(profile.user_id, now),
+    )
+    ended = end_all_sessions(profile.user_id)
+    sender.send("mot_de_passe_modifie", profile, {"moment": now}, to_login=True)
+    log.info("password reset for user %s; %d session(s) ended", profile.user_id, ended)
+
+
+def unlock(token: str) -> None:
+    from chalicelib.store import security
+
+    item = tokens.peek("UNLOCK", token)
+    profile = accounts.get_profile(item.user_id)
+    if profile is None:
+        raise tokens.InvalidLink()
+    tokens.consume(item)
+    security.clear_attempts(profile.login)
+    log.info("login of user %s unlocked by its owner", profile.user_id)
+
+
+def _check_reactivation_delay(profile) -> None:
+    if profile.status != INACTIVE:
+        raise tokens.InvalidLink()
+    if clock.now() - profile.deactivated_at > timedelta(days=REACTIVATION_DAYS):
+        raise ReactivationTooLate()
+
+
+def request_reactivation(login: str) -> None:
+    """« Réactiver mon compte »: a link valid 24 hours to the login address, or the way to the support past 60 days."""
+    user_id = accounts.find_user_id(login)
+    profile = accounts.get_profile(user_id) if user_id else None
+    if profile is None or profile.status != INACTIVE:
+        log.info("reactivation asked for a login without a deactivated account")
+        return
+    try:
+        _check_reactivation_delay(profile)
+    except ReactivationTooLate:
+        sender.send("reactivation_impossible", profile, {}, to_login=True)
+        return
+    sender.send("reactivation", profile, {"link": tokens.issue("REACTIVATION", user_id)}, to_login=True)
+    log.info("reactivation link sent to user %s", user_id)
+
+
+def reactivate(data: dict) -> None:
+    """« Activation du compte utilisateur »: new password, question and answer; the account is active again."""
+    item = tokens.peek("REACTIVATION", data["token"])
+    profile = accounts.get_profile(item.user_id)
+    if profile is None:
+        raise tokens.InvalidLink()
+    _check_reactivation_delay(profile)
+    _check_new_secrets(data, profile)
+    tokens.consume(item)
+    now = clock.now()
+    _set_secrets(profile, data, {"status": ACTIVE, "reactivated_at": now}, INACTIVE)
+    structures.restore_memberships(profile.user_id)
+    log.info("account %s reactivated", profile.user_id)

@@ -1,0 +1,208 @@
+// « Rattachement d'un utilisateur à une Structure » (?structure=ID): the structure (GET /api/structures/{id}), the user
+// (GET /api/account), the validity dates, a comment (255 characters, live counter) and the services: « Rattacher à
+// la structure » (the whole structure, checked by default) or some of its services. « Valider » sends
+// POST /api/structures/{id}/memberships; on 201 « Mon Compte » opens with « Votre demande de rattachement a été
+// envoyée au gestionnaire de la structure. »
+import { api, ApiError } from '../api.js';
+import { createFormErrors, showApiError } from '../forms.js';
+import { onLangChange, setLang, t } from '../i18n.js';
+import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
+import {
+  $, describe, el, emptyRow, formatDay, membershipStatusText, selectCell, setFlash, td, todayIso,
+} from '../ui.js';
+
+startPage();
+
+const COMMENT_MAX = 255;
+const form = $('request-form');
+const feedback = $('request-feedback');
+const whole = $('request-whole');
+const params = new URLSearchParams(window.location.search);
+const structureId = params.get('structure') || '';
+
+const state = { structure: null, account: null, sending: false };
+
+const errors = createFormErrors({
+  feedback,
+  fields: () => [
+    ['valid_from', 'request-valid-from', 'field.valid_from'],
+    ['valid_until', 'request-valid-until', 'field.valid_until'],
+    ['comment', 'request-comment', 'field.comment'],
+    ['services', 'request-services', 'request.services'],
+  ],
+});
+
+// ---------------------------------------------------------------- rendering
+
+function renderStructure() {
+  const s = state.structure;
+  $('request-structure').replaceChildren(describe([
+    [t('criteria.identifier_type'), s.identifier_type, 'request-structure-identifier-type'],
+    [t('criteria.identifier'), s.identifier, 'request-structure-identifier'],
+    [t('col.designation'), s.designation, 'request-structure-designation'],
+    [t('criteria.status'), s.status, 'request-structure-status'],
+    [t('criteria.structure_type'), s.structure_type, 'request-structure-type'],
+  ]));
+}
+
+function renderUser() {
+  const { profile, settings } = state.account;
+  $('request-user').replaceChildren(describe([
+    [t('field.last_name'), profile.last_name, 'request-user-last-name'],
+    [t('field.first_name'), profile.first_name, 'request-user-first-name'],
+    [t('request.contact'), profile.contact_email, 'request-user-contact'],
+    [t('criteria.status'), settings.status, 'request-user-status'],
+  ]));
+}
+
+/** An earlier request or link to this structure (the server refuses a second one while it is pending or valid). */
+function renderExisting() {
+  const mine = state.structure.my_membership;
+  const zone = $('request-existing');
+  if (!mine || ['REFUSEE', 'SUPPRIMEE'].includes(mine.status)) {
+    zone.replaceChildren();
+    return;
+  }
+  showAlert(zone, {
+    type: 'info', id: 'request-existing-alert', role: 'status', title: t('request.existing_title'),
+    body: [t('request.existing', { status: membershipStatusText(mine), role: mine.role, date: formatDay(mine.valid_from) })],
+  });
+}
+
+function renderServices() {
+  const services = state.structure.services || [];
+  const body = $('request-services-body');
+  $('request-no-services').hidden = services.length > 0;
+  $('request-services-wrapper').hidden = services.length === 0;
+  whole.disabled = services.length === 0;
+  if (!services.length) {
+    whole.checked = true;
+    body.replaceChildren(emptyRow(4, t('request.no_services')));
+    return;
+  }
+  const chosen = new Set([...body.querySelectorAll('input[name=service]:checked')].map((box) => box.value));
+  body.replaceChildren(...services.map((service, i) => el('tr', {},
+    selectCell({
+      id: `request-service-${i}`, name: 'service', value: service.code,
+      checked: whole.checked || chosen.has(service.code),
+      label: t('request.select_service', { code: service.code, name: service.name }),
+    }),
+    td(String(i + 1)), td(service.code), td(service.name))));
+  applyWhole();
+}
+
+/** « Rattacher à la structure » checked: every service is included and cannot be unticked one by one. */
+function applyWhole() {
+  for (const box of $('request-services-body').querySelectorAll('input[name=service]')) {
+    box.disabled = whole.checked;
+    if (whole.checked) box.checked = true;
+  }
+}
+
+whole.addEventListener('change', () => {
+  if (!whole.checked) {
+    // Choosing services: start from none, the person ticks the ones that apply.
+    for (const box of $('request-services-body').querySelectorAll('input[name=service]')) box.checked = false;
+  }
+  applyWhole();
+  errors.clear();
+});
+
+function renderCounter() {
+  const left = COMMENT_MAX - $('request-comment').value.length;
+  $('request-comment-counter').textContent = left === 1 ? t('request.counter_one') : t('request.counter', { n: left });
+}
+$('request-comment').addEventListener('input', renderCounter);
+
+function renderAll() {
+  renderStructure();
+  renderUser();
+  renderExisting();
+  renderServices();
+  renderCounter();
+}
+
+onLangChange(() => {
+  if (state.structure && state.account) renderAll();
+});
+
+// ---------------------------------------------------------------- sending
+
+function collectBody() {
+  const services = whole.checked
+    ? []
+    : [...$('request-services-body').querySelectorAll('input[name=service]:checked')].map((box) => box.value);
+  const comment = $('request-comment').value.trim();
+  return {
+    valid_from: $('request-valid-from').value,
+    valid_until: $('request-valid-until').value || null,
+    comment: comment || null,
+    services,
+  };
+}
+
+function setSending(value) {
+  state.sending = value;
+  $('request-submit').disabled = value;
+  $('request-cancel').disabled = value;
+  if (value) form.setAttribute('aria-busy', 'true');
+  else form.removeAttribute('aria-busy');
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (state.sending || !state.structure) return;
+  const body = collectBody();
+  // At least one service when the whole structure is not chosen.
+  if (!whole.checked && !body.services.length) {
+    errors.show(null, { extra: [['request-services', t('request.services_needed')]] });
+    return;
+  }
+  setSending(true);
+  try {
+    await api.post(`/api/structures/${encodeURIComponent(structureId)}/memberships`, body);
+    setFlash('membership_requested', { designation: state.structure.designation });
+    window.location.assign('mon-compte.html');
+  } catch (error) {
+    setSending(false);
+    if (error instanceof ApiError && Object.keys(error.fields).length) errors.show(error);
+    else {
+      errors.clear();
+      showApiError(feedback, error, { id: error instanceof ApiError && error.code === 'membership_exists' ? 'membership-exists-alert' : 'error-alert' });
+    }
+  }
+});
+
+$('request-cancel').addEventListener('click', () => {
+  // Back to the search results when we came from there; the search page otherwise.
+  const ref = document.referrer ? new URL(document.referrer) : null;
+  if (ref && ref.origin === window.location.origin && ref.pathname.endsWith('/rattachement-recherche.html')) {
+    window.history.back();
+  } else {
+    window.location.assign('rattachement-recherche.html');
+  }
+});
+
+// ---------------------------------------------------------------- start
+
+(async () => {
+  $('request-valid-from').value = todayIso();
+  try {
+    if (!structureId) throw new ApiError(404, 'not_found', t('request.no_structure'));
+    const [structure, account] = await Promise.all([
+      api.get(`/api/structures/${encodeURIComponent(structureId)}`),
+      api.get('/api/account'),
+    ]);
+    state.structure = structure;
+    state.account = account;
+    setLang(account.settings?.language || account.me?.language);
+    renderBanner(account.me);
+    renderAll();
+    form.hidden = false;
+  } catch (error) {
+    showApiError(feedback, error, { id: 'load-error', title: t('request.load_error'), focus: false });
+  }
+  $('request-loading').hidden = true;
+  markReady();
+})();
+
