@@ -76,7 +76,7 @@ def record_failure(login: str, state: throttle.Attempts, user: UserProfile | Non
     """Count a failure for ``login``; on reaching the lock, its owner (if any) gets an unlock link."""
     now = clock.now()
     new_state = throttle.after_failure(state, now)
-    keep_until = (new_state.locked_until or now) + throttle.WINDOW
+    keep_until = (new_state.locked_until or now) + throttle.WINDOW + throttle.FIRST_DELAY * 2 ** throttle.LOCK_AT
     security.save_attempts(login, new_state, keep_until)
     log.info("authentication failure %d for login %s", new_state.failures, login_reference(login))
     if new_state.locked_until is not None and throttle.current(state, now).locked_until is None:

@@ -316,7 +316,7 @@ def test_paul_hands_menuiserie_dupont_over_to_marc_and_stays_as_user(own, new_co
     assert axe_violations(paul) == []
     # Nobody chosen: the API says why, under each structure.
     designate.get_by_role("button", name="Valider").click()
-    expect(menuiserie).to_contain_text("désignez un nouveau gestionnaire principal")
+    expect(menuiserie).to_contain_text("désignez d'abord un nouveau gestionnaire principal")
     expect(renovation).to_contain_text("Vous êtes le seul utilisateur actif de cette structure")
     menuiserie.get_by_label("Marc PETIT").check(force=True)  # the DSFR draws the radio on its label
     designate.get_by_role("button", name="Valider").click()
