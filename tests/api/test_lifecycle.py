@@ -257,18 +257,16 @@ def test_a_principal_manager_hands_every_structure_over_before_leaving(client):
     led = paul_structures(client, paul)
     assert set(led) == {"Menuiserie Dupont", "Rénovation Habitat"}
     before = table_items()
-    missing = post(client, "/account/deactivation", {"successors": {led["Menuiserie Dupont"]: accounts.find_user_id(MARC)}},
-                   cookie=paul)
+    marc_id = accounts.find_user_id(MARC)
+    missing = post(client, "/account/deactivation", {"successors": {led["Menuiserie Dupont"]: marc_id}}, cookie=paul)
     assert (missing.status_code, body(missing)["code"]) == (409, "successor_required")
     assert list(body(missing)["fields"]) == [f"successors.{led['Rénovation Habitat']}"]
-    outsider = post(client, "/account/deactivation", {"successors": {
-        led["Menuiserie Dupont"]: accounts.find_user_id(MARC), led["Rénovation Habitat"]: accounts.find_user_id(MARC)}},
-        cookie=paul)
+    both_to_marc = {"successors": {sid: marc_id for sid in led.values()}}
+    outsider = post(client, "/account/deactivation", both_to_marc, cookie=paul)
     assert outsider.status_code == 422  # Marc is not a user of Rénovation Habitat
     assert table_items() == before
     attach = {"login": MARC, "services": [], "valid_from": "2026-11-27"}
     assert post(client, f"/structures/{led['Rénovation Habitat']}/members", attach, cookie=paul).status_code == 201
-    marc_id = accounts.find_user_id(MARC)
     done = post(client, "/account/deactivation", {"successors": {sid: marc_id for sid in led.values()}}, cookie=paul)
     assert done.status_code == 204, done.body
     for sid in led.values():
