@@ -4,6 +4,7 @@ structure and the transfer of the principal-manager role."""
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from chalicelib.domain import clock
 from chalicelib.domain.errors import DomainError, InvalidInput, NotFound, Problem
@@ -70,22 +71,17 @@ def search(params: dict) -> SearchResult:
     return SearchResult(rows[:MAX_RESULTS], len(rows), len(rows) > MAX_RESULTS, items_read)
 
 
-def _membership_active(membership) -> bool:
+def membership_active(membership) -> bool:
+    """Validated, and today within its validity dates."""
     if membership is None:
         return False
-    from datetime import date
-
     until = date.fromisoformat(membership.valid_until) if membership.valid_until else None
     return is_active(membership.status, date.fromisoformat(membership.valid_from), until, clock.today())
 
 
-def membership_active(membership) -> bool:
-    return _membership_active(membership)
-
-
 def _manages(membership) -> bool:
     return membership is not None and can_manage(membership.role, membership.manager_scope,
-                                                 _membership_active(membership))
+                                                 membership_active(membership))
 
 
 def _profile(current: CurrentSession):
@@ -249,7 +245,7 @@ def attach(current: CurrentSession, structure_id: str, data: dict):
 def set_role(current: CurrentSession, structure_id: str, user_id: str, role: str, scope: str | None):
     """Only the principal manager names secondary managers and chooses how they act."""
     manager = structures.get_membership(current.user_id, structure_id)
-    if manager is None or manager.role != PRINCIPAL or not _membership_active(manager):
+    if manager is None or manager.role != PRINCIPAL or not membership_active(manager):
         raise Forbidden()
     if role == SECONDARY and scope is None:
         raise InvalidInput(fields={"manager_scope": Problem("field.required")})
@@ -280,7 +276,7 @@ def leave(current: CurrentSession, structure_id: str, successor_user_id: str | N
         log.info("user %s left structure %s", current.user_id, structure_id)
         return membership
     others = [m for m in structures.members(structure_id, VALIDATED)
-              if m.user_id != current.user_id and _membership_active(m)]
+              if m.user_id != current.user_id and membership_active(m)]
     if not others:
         raise SolePrincipal()
     if not successor_user_id:
