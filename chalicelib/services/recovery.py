@@ -56,7 +56,8 @@ def signup(data: dict) -> None:
     log.info("account %s created, waiting for activation", profile.user_id)
 
 
-def _check_new_secrets(data: dict, profile) -> None:
+def _new_password_problems(data: dict, profile) -> dict:
+    """The one policy on the new password (with the person's own data) and its confirmation."""
     problems = {}
     found = password_problems(data["password"], [profile.first_name, profile.last_name, profile.login,
                                                  profile.contact_email])
@@ -64,6 +65,11 @@ def _check_new_secrets(data: dict, profile) -> None:
         problems["password"] = found[0]
     if data["confirmation"] != data["password"]:
         problems["confirmation"] = Problem("password.mismatch")
+    return problems
+
+
+def _check_new_secrets(data: dict, profile) -> None:
+    problems = _new_password_problems(data, profile)
     if not data["secret_question"]:
         problems["secret_question"] = Problem("field.required")
     if not data["secret_answer"]:
@@ -127,13 +133,7 @@ def reset_password(data: dict) -> None:
     if profile is None or profile.status != ACTIVE:
         raise tokens.InvalidLink()
     state = check_not_throttled(profile.login)
-    problems = {}
-    found = password_problems(data["password"], [profile.first_name, profile.last_name, profile.login,
-                                                 profile.contact_email])
-    if found:
-        problems["password"] = found[0]
-    if data["confirmation"] != data["password"]:
-        problems["confirmation"] = Problem("password.mismatch")
+    problems = _new_password_problems(data, profile)
     if problems:
         raise InvalidInput(fields=problems)
     if not verify_secret(credentials.secret_answer_hash, normalise_answer(data["secret_answer"])):
