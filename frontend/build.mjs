@@ -84,8 +84,13 @@ for (const url of new Set(cssUrls(minCss.code))) {
 //   <!-- @include header-app.html page=home nav -->
 // In a partial, {{current:home}} becomes ' aria-current="page"' when page=home (' aria-current="true"' when
 // section=home: a page inside that part of the site),
-// and {{if:nav}}...{{/if}} is kept only when the flag nav is given.
-function renderPage(html, page) {
+// and {{if:nav}}...{{/if}} is kept only when the flag nav is given. A partial may include other partials (each with
+// its own arguments), up to a few levels deep.
+function renderPage(html, page, depth = 0) {
+  if (depth > 4) {
+    problems.push(`${page}: partials included too deeply (a partial includes itself?)`);
+    return html;
+  }
   return html.replace(/<!--\s*@include\s+([\w.-]+)([^>]*?)-->/g, (m, name, rawArgs) => {
     const file = path.join(src, 'partials', name);
     if (!fs.existsSync(file)) {
@@ -97,14 +102,15 @@ function renderPage(html, page) {
       const [k, v = true] = arg.split('=');
       args[k] = v;
     }
-    return fs
+    const text = fs
       .readFileSync(file, 'utf8')
-      .replace(/\{\{if:(\w+)\}\}([\s\S]*?)\{\{\/if\}\}/g, (mm, flag, body) => (args[flag] ? body : ''))
+      .replace(/\{\{if:(\w+)\}\}([\s\S]*?)\{\{\/if\}\}/g, (mm, flag, inner) => (args[flag] ? inner : ''))
       .replace(/\{\{current:(\w+)\}\}/g, (mm, p) => {
         if (args.page === p) return ' aria-current="page"';
         return args.section === p ? ' aria-current="true"' : '';
       })
       .replace(/\n$/, '');
+    return renderPage(text, page, depth + 1);
   });
 }
 

@@ -21,8 +21,17 @@ def structures_to_hand_over(current: CurrentSession) -> list:
 def deactivate(current: CurrentSession, successors: dict[str, str]) -> None:
     account = accounts.load_account(current.user_id)
     led = [m for m in account.memberships if m.role == PRINCIPAL and m.status == VALIDATED]
-    missing = {f"successors.{m.structure_id}": Problem("successor.required") for m in led
-               if not successors.get(m.structure_id)}
+    strangers = {f"successors.{sid}": Problem("successor.not_led") for sid in successors
+                 if sid not in {m.structure_id for m in led}}
+    if strangers:
+        raise InvalidInput(fields=strangers)
+    missing = {}
+    for membership in led:
+        if not successors.get(membership.structure_id):
+            alone = not any(m.user_id != current.user_id and membership_active(m)
+                            for m in structures.members(membership.structure_id, VALIDATED))
+            missing[f"successors.{membership.structure_id}"] = Problem(
+                "successor.alone" if alone else "successor.required")
     if missing:
         raise SuccessorRequired(fields=missing)
     transfers, problems = [], {}

@@ -4,10 +4,13 @@
 // - state-changing requests: JSON object body + X-Requested-With: fetch (CSRF guard)
 // - errors normalised to ApiError {status, code, message, fields}
 // - a 401 sends the browser to the login page (unless the caller handles it)
+// - a 403 `password_expired` (the session is open but the password must be changed first) sends it to
+//   mot-de-passe-expire.html, wherever it comes from
 import { getLang, t } from './i18n.js';
 
 export const LOGIN_PAGE = '/';
 export const HOME_PAGE = '/accueil.html';
+export const PASSWORD_EXPIRED_PAGE = '/mot-de-passe-expire.html';
 
 export class ApiError extends Error {
   constructor(status, code, message, fields = {}) {
@@ -60,6 +63,10 @@ export async function request(method, path, body, { on401 = 'redirect' } = {}) {
   if (response.status === 401 && on401 === 'redirect') return goToLogin();
   const message = data && typeof data.message === 'string' && data.message ? data.message : t('error.generic');
   const code = (data && data.code) || `http_${response.status}`;
+  if (response.status === 403 && code === 'password_expired' && window.location.pathname !== PASSWORD_EXPIRED_PAGE) {
+    window.location.replace(PASSWORD_EXPIRED_PAGE);
+    return new Promise(() => {});
+  }
   throw new ApiError(response.status, code, message, data && data.fields);
 }
 

@@ -2,6 +2,7 @@
 // Static HTML carries the French text plus a data-i18n key; applyTranslations() rewrites it.
 //   data-i18n="key"                   -> textContent
 //   data-i18n-attr="attr:key;attr:key" -> attributes (aria-label, title, ...)
+import { EN as LIFECYCLE_EN, FR as LIFECYCLE_FR } from './messages-lifecycle.js';
 import { EN as STRUCTURES_EN, FR as STRUCTURES_FR } from './messages-structures.js';
 
 const STORAGE_KEY = 'mc.lang';
@@ -298,6 +299,9 @@ const MESSAGES = {
 // Guide §4 pages (structures, rattachements, « Activité du gestionnaire »).
 Object.assign(MESSAGES.fr, STRUCTURES_FR);
 Object.assign(MESSAGES.en, STRUCTURES_EN);
+// Account lifecycle pages (guide §7, §8, sign-up, activation, forgotten password, unlock, expired password).
+Object.assign(MESSAGES.fr, LIFECYCLE_FR);
+Object.assign(MESSAGES.en, LIFECYCLE_EN);
 
 // Space names come from the API as their French screen labels.
 const SPACES_EN = {

@@ -158,7 +158,7 @@ def test_foreign_addresses_follow_their_own_rules(client, cookie):
 def test_messages_come_in_english_when_asked(client, cookie):
     payload = update_payload(account(client, cookie), last_name="")
     response = send(client, "PUT", "/account", payload, cookie=cookie, headers={"Accept-Language": "en-GB,en;q=0.8"})
-    assert body(response)["fields"]["last_name"] == "The field « Last name » is mandatory."
+    assert body(response)["fields"]["last_name"] == "The field “Last name” is mandatory."
 
 
 @pytest.mark.parametrize("smuggled", [{"status": "INACTIF"}, {"login": "pirate@example.com"}, {"version_x": 1},

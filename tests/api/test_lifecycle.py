@@ -261,6 +261,9 @@ def test_a_principal_manager_hands_every_structure_over_before_leaving(client):
     missing = post(client, "/account/deactivation", {"successors": {led["Menuiserie Dupont"]: marc_id}}, cookie=paul)
     assert (missing.status_code, body(missing)["code"]) == (409, "successor_required")
     assert list(body(missing)["fields"]) == [f"successors.{led['Rénovation Habitat']}"]
+    assert "seul utilisateur actif" in body(missing)["fields"][f"successors.{led['Rénovation Habitat']}"]
+    stranger = post(client, "/account/deactivation", {"successors": {"0" * 32: marc_id}}, cookie=paul)
+    assert stranger.status_code == 422
     both_to_marc = {"successors": {sid: marc_id for sid in led.values()}}
     outsider = post(client, "/account/deactivation", both_to_marc, cookie=paul)
     assert outsider.status_code == 422  # Marc is not a user of Rénovation Habitat

@@ -199,7 +199,7 @@ def test_langue_switches_the_whole_interface_to_english_and_back(stack, page):
     expect(page.get_by_role("button", name="Log out").first).to_be_visible()
     page.get_by_label("City", exact=True).fill("")
     page.get_by_role("button", name="Save").click()
-    expect(page.locator("#address-city-error")).to_have_text("The field « City » is mandatory.")
+    expect(page.locator("#address-city-error")).to_have_text("The field “City” is mandatory.")
     assert axe_violations(page) == []
     page.reload()
     page.wait_for_selector('main[data-ready="true"]')

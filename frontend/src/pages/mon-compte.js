@@ -4,6 +4,7 @@ import { COUNTRY_CODES, DEFAULT_COUNTRY } from '../countries.js';
 import {
   countryName, formatShortDateTime, getApiLang, getLocale, onLangChange, setLang, spaceLabel, t,
 } from '../i18n.js';
+import { createDeactivation } from '../deactivation.js';
 import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import { createMembershipsBlock } from '../memberships-block.js';
 import { createStrengthMeter } from '../strength-meter.js';
@@ -408,6 +409,9 @@ form.addEventListener('submit', async (event) => {
     else showError(error);
   }
 });
+
+// « Désactiver mon compte » (guide §7): its confirmation window, and the designation step for a principal manager.
+createDeactivation({ button: $('deactivate-button'), pageFeedback: feedback });
 
 cancelButton.addEventListener('click', () => {
   if (!state.head) return;
