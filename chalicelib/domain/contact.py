@@ -5,7 +5,7 @@ import re
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
-from chalicelib.domain.errors import Problem
+from .errors import Problem
 
 # phonenumbers knows every ISO 3166 country that has a numbering plan, which is every country a user can live in.
 COUNTRY_CODES = frozenset(phonenumbers.SUPPORTED_REGIONS)

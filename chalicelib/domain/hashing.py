@@ -5,7 +5,7 @@ from functools import lru_cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from chalicelib import settings
+from .. import settings
 
 
 @lru_cache(maxsize=4)

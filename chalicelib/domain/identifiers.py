@@ -5,7 +5,7 @@ import re
 from stdnum.eu import vat
 from stdnum.fr import siret
 
-from chalicelib.domain.errors import Problem
+from .errors import Problem
 
 IDENTIFIER_TYPES = ("SIRET", "UE_HORS_FRANCE", "HORS_UE", "RIDET", "TAHITI", "AUTRE", "PARTICULIER")
 # Formats of the identifiers that have no check digit library: RIDET (New Caledonia) is 6 or 7 digits plus a 3-digit

@@ -11,7 +11,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-from chalicelib.domain.errors import Problem
+from .errors import Problem
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128

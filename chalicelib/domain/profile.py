@@ -1,8 +1,8 @@
 """Rules of the personal information a user edits on « Mon Compte »."""
 
-from chalicelib.domain.contact import COUNTRY_CODES, normalise_email, normalise_phone, postal_code_problem
-from chalicelib.domain.errors import Problem
-from chalicelib.domain.password_policy import password_problems
+from .contact import COUNTRY_CODES, normalise_email, normalise_phone, postal_code_problem
+from .errors import Problem
+from .password_policy import password_problems
 
 REQUIRED = ("contact_email", "last_name", "first_name", "address.line1", "address.city", "address.country")
 

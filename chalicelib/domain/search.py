@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from chalicelib.domain.errors import InvalidInput, Problem
+from .errors import InvalidInput, Problem
 
 # Criteria that have index items, most selective first when several are given.
 INDEXED = ("identifier", "postal_code", "designation", "label", "last_name", "first_name", "city")
