@@ -101,12 +101,37 @@ def browser():
         launched.close()
 
 
+def open_context(browser):
+    """A fresh browser profile, as a French user in France sees the portal."""
+    ctx = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True)
+    ctx.set_default_timeout(15_000)
+    return ctx
+
+
 @pytest.fixture
 def context(browser):
-    ctx = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    ctx.set_default_timeout(15_000)
+    ctx = open_context(browser)
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def new_context(browser):
+    """Open more browser contexts (one per person) in a test; all closed at the end."""
+    opened = []
+
+    def make():
+        opened.append(open_context(browser))
+        return opened[-1]
+
+    yield make
+    for ctx in opened:
+        ctx.close()
+
+
+def ready(page) -> None:
+    """Wait until the page has rendered its data."""
+    page.wait_for_selector('main[data-ready="true"]')
 
 
 @pytest.fixture
@@ -130,9 +155,9 @@ def log_in(page, base_url: str, login: str = PAUL, password: str = DEMO_PASSWORD
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/accueil.html")
-    page.wait_for_selector('main[data-ready="true"]')
+    ready(page)
 
 
 def open_account(page, base_url: str) -> None:
     page.goto(base_url + "/mon-compte.html")
-    page.wait_for_selector('main[data-ready="true"]')
+    ready(page)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD, PAUL
-from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account
+from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account, ready
 
 JULIE = "julie.leroy@menuiserie.fr"
 MARC = "marc.petit@menuiserie.fr"
@@ -48,26 +48,6 @@ def expiring(tmp_path_factory, built_frontend):
             os.environ["PASSWORD_LIFETIME_DAYS"] = saved
     yield local
     local.stop()
-
-
-@pytest.fixture
-def new_context(browser):
-    """Open more browser contexts (one per person) in a test; all closed at the end."""
-    opened = []
-
-    def make():
-        ctx = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-        ctx.set_default_timeout(15_000)
-        opened.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in opened:
-        ctx.close()
-
-
-def ready(page) -> None:
-    page.wait_for_selector('main[data-ready="true"]')
 
 
 def mailed_token(page, base_url: str, to: str, page_name: str) -> str:

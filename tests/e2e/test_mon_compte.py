@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD, PAUL
-from tests.e2e.conftest import axe_violations, log_in, open_account
+from tests.e2e.conftest import axe_violations, log_in, open_account, open_context
 
 JULIE = "julie.leroy@menuiserie.fr"
 MARC = "marc.petit@menuiserie.fr"
@@ -148,7 +148,7 @@ def test_two_tabs_the_stale_one_gets_a_clear_message_and_overwrites_nothing(stac
 
 
 def test_password_change_with_meter_countdown_and_other_sessions_ended(stack, browser, page):
-    other_context = browser.new_context(locale="fr-FR")
+    other_context = open_context(browser)
     other = other_context.new_page()
     log_in(other, stack.url, MARC)
     log_in(page, stack.url, MARC)

@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from tests.conftest import PAUL
-from tests.e2e.conftest import LocalStack, log_in, open_account
+from tests.e2e.conftest import LocalStack, log_in, open_account, open_context
 
 NEW_PASSWORD = "Chene-Massif-Raboteuse-7"
 
@@ -11,7 +11,7 @@ NEW_PASSWORD = "Chene-Massif-Raboteuse-7"
 def test_address_and_password_survive_a_restart(tmp_path, built_frontend, browser):
     stack = LocalStack(tmp_path / "data").start()
     try:
-        context = browser.new_context(locale="fr-FR")
+        context = open_context(browser)
         page = context.new_page()
         log_in(page, stack.url)
         open_account(page, stack.url)
@@ -30,7 +30,7 @@ def test_address_and_password_survive_a_restart(tmp_path, built_frontend, browse
 
     again = LocalStack(tmp_path / "data").start()
     try:
-        context = browser.new_context(locale="fr-FR")
+        context = open_context(browser)
         page = context.new_page()
         log_in(page, again.url, PAUL, NEW_PASSWORD)
         open_account(page, again.url)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PAUL
-from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account
+from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account, ready
 
 JULIE = "julie.leroy@menuiserie.fr"
 MARC = "marc.petit@menuiserie.fr"
@@ -32,26 +32,6 @@ def own(tmp_path_factory, built_frontend):
     local = LocalStack(tmp_path_factory.mktemp("structures")).start()
     yield local
     local.stop()
-
-
-@pytest.fixture
-def new_context(browser):
-    """Open more browser contexts (one per person) in a test; all closed at the end."""
-    opened = []
-
-    def make():
-        ctx = browser.new_context(locale="fr-FR", timezone_id="Europe/Paris", accept_downloads=True)
-        ctx.set_default_timeout(15_000)
-        opened.append(ctx)
-        return ctx
-
-    yield make
-    for ctx in opened:
-        ctx.close()
-
-
-def ready(page) -> None:
-    page.wait_for_selector('main[data-ready="true"]')
 
 
 def person(new_context, base_url: str, login: str):
