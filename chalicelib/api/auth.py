@@ -45,26 +45,9 @@ def change_expired_password(session, body, **_):
 
 @endpoint(blueprint, "/auth/signup", "POST", body="SignupRequest", authenticated=False)
 def signup(body, language, **_):
-    from chalicelib.domain.contact import normalise_email, normalise_phone
-    from chalicelib.domain.errors import InvalidInput, Problem
     from chalicelib.services import recovery
 
-    data, problems = body.model_dump(), {}
-    for field in ("login", "last_name", "first_name"):
-        if not data[field]:
-            problems[field] = Problem("field.required")
-    for field in ("login", "contact_email"):
-        if data[field]:
-            data[field], problem = normalise_email(data[field])
-            if problem:
-                problems[field] = problem
-    if data["phone"]:
-        data["phone"], problem = normalise_phone(data["phone"], "FR")
-        if problem:
-            problems["phone"] = problem
-    if problems:
-        raise InvalidInput(fields=problems)
-    recovery.signup(data)
+    recovery.signup(body.model_dump())
     return _acknowledge("signup.sent", language)
 
 

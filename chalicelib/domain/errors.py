@@ -12,11 +12,12 @@ class Problem:
 
 
 class DomainError(Exception):
+    """``code`` names the error and its message; ``params`` fill the message, ``fields`` say what is wrong where."""
+
     code = "error"
 
-    def __init__(self, key: str | None = None, fields: dict[str, Problem] | None = None, **params):
-        super().__init__(key or self.code)
-        self.key = key or self.code
+    def __init__(self, fields: dict[str, Problem] | None = None, **params):
+        super().__init__(self.code)
         self.params = params
         self.fields = fields or {}
 

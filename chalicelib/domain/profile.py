@@ -81,3 +81,21 @@ def check_secret_question(change: dict) -> dict[str, Problem]:
     if not change["answer"]:
         problems["secret_question.answer"] = Problem("secret_answer.required")
     return problems
+
+
+def check_signup(data: dict) -> tuple[dict, dict[str, Problem]]:
+    """The « Créer un compte » form normalised (addresses, phone in E.164), and its problems by field."""
+    data, problems = dict(data), {}
+    for field in ("login", "last_name", "first_name"):
+        if not data[field]:
+            problems[field] = Problem("field.required")
+    for field in ("login", "contact_email"):
+        if data[field]:
+            data[field], problem = normalise_email(data[field])
+            if problem:
+                problems[field] = problem
+    if data["phone"]:
+        data["phone"], problem = normalise_phone(data["phone"], "FR")
+        if problem:
+            problems["phone"] = problem
+    return data, problems

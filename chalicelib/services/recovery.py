@@ -10,6 +10,7 @@ from chalicelib.domain import clock
 from chalicelib.domain.errors import InvalidInput, Problem
 from chalicelib.domain.hashing import hash_secret, verify_secret
 from chalicelib.domain.password_policy import password_problems
+from chalicelib.domain.profile import check_signup
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.mail import sender
 from chalicelib.services import tokens
@@ -29,6 +30,9 @@ class ReactivationTooLate(InvalidInput):
 
 def signup(data: dict) -> None:
     """« Créer un compte »: a pending account and an activation link to the login address."""
+    data, problems = check_signup(data)
+    if problems:
+        raise InvalidInput(fields=problems)
     login = data["login"]
     user_id = accounts.find_user_id(login)
     now = clock.now()

@@ -106,18 +106,9 @@ def client(demo):
         yield test_client
 
 
-class DynamoCalls(list):
-    """Names of the DynamoDB operations made, in order."""
-
-    def during(self, action):
-        self.clear()
-        result = action()
-        return result
-
-
 @pytest.fixture
 def dynamodb_calls(monkeypatch, no_scan):
-    calls = DynamoCalls()
+    calls = []  # names of the DynamoDB operations made, in order
     original = botocore.client.BaseClient._make_api_call
 
     def counting(self, operation_name, api_params):
