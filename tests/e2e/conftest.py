@@ -139,11 +139,24 @@ def page(context):
     return context.new_page()
 
 
+SETTLE = """async () => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    await frame();
+    await frame();
+    const finite = document.getAnimations().filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime));
+    await Promise.all(finite.map((a) => a.finished.catch(() => null)));
+}"""
+
+
 def axe_violations(page) -> list:
     """Run axe-core in the page; returns the violations as (id, impact, first target) for readable failures.
 
     Injected with evaluate, which the page's CSP does not govern (a script tag would be blocked, as it should).
     """
+    # Colour contrast is computed from the rendered opacity: a DSFR modal fading in (0.3 s) would be measured
+    # half-transparent. Let the page settle first: two frames for transitions started by script, then every
+    # finite animation or transition (spinners loop forever and are left alone).
+    page.evaluate(SETTLE)
     page.evaluate(AXE.read_text())
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     return [(v["id"], v["impact"], v["nodes"][0]["target"] if v["nodes"] else None) for v in violations]
