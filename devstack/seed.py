@@ -12,7 +12,8 @@ from chalicelib.domain.hashing import hash_secret
 from chalicelib.domain.memberships import PRINCIPAL, SCOPE_MANAGER, SECONDARY, USER, default_spaces
 from chalicelib.domain.password_policy import password_problems
 from chalicelib.domain.secret_answer import normalise_answer
-from chalicelib.store import accounts, structures
+from chalicelib.services.passwords import reminder_items
+from chalicelib.store import accounts, security, structures
 from chalicelib.store.structures import NewMembership
 
 SPACES_OF_THE_GUIDE = ("Factures émises", "Sollicitations émises")
@@ -95,6 +96,9 @@ def seed(demo_password: str) -> None:
     password_hash, answer_hash = hash_secret(demo_password), hash_secret(normalise_answer(SECRET_ANSWER))
     people = {name: _user(person, password_hash, answer_hash, now) for name, person in PEOPLE.items()}
     ids = {name: profile.user_id for name, profile in people.items()}
+    # The reminders a password change would have written, so the daily job reminds the demo people too.
+    security.save_reminders([item for profile in people.values()
+                             for item in reminder_items(profile.user_id, profile.password_changed_at)])
 
     villeneuve = {"address_line1": "10 rue du bois", "postal_code": "96300", "city": "Villeneuve"}
     menuiserie = _structure(MENUISERIE, [MOBURB, MENINT, MEUBLES], ids["paul"], villeneuve)

@@ -1,19 +1,18 @@
 """Daily mails 14 days and 1 day before a password expires: only the reminders filed under today are read."""
 
 import logging
+from datetime import timedelta
 
 from chalicelib import settings
 from chalicelib.domain import clock
 from chalicelib.mail import sender
+from chalicelib.services.passwords import REMINDERS_BEFORE
 from chalicelib.store import accounts, security
 
 log = logging.getLogger(__name__)
-DAYS_BEFORE = {"J14": 14, "J1": 1}
 
 
 def run() -> int:
-    from datetime import timedelta
-
     today = clock.now().date().isoformat()
     sent = 0
     for reminder in list(security.reminders_of_day(today)):
@@ -22,7 +21,7 @@ def run() -> int:
         if (profile is not None and profile.status == "ACTIF"
                 and profile.password_changed_at == reminder.password_changed_at):
             expires_at = profile.password_changed_at + timedelta(days=settings.password_lifetime_days())
-            context = {"days": DAYS_BEFORE[reminder.reminder_kind], "expires_at": expires_at}
+            context = {"days": REMINDERS_BEFORE[reminder.reminder_kind], "expires_at": expires_at}
             sender.send("rappel_expiration", profile, context, to_login=True)
             sent += 1
         security.delete_reminder(reminder)

@@ -90,6 +90,14 @@ def reminder_items(user_id: str, days: dict[str, str], changed_at: datetime) -> 
     ]
 
 
+def save_reminders(reminders: list[Reminder]) -> None:
+    """Write reminders outside a password change (the demo data, whose passwords are set by seeding)."""
+    bind()
+    with Reminder.batch_write() as batch:
+        for reminder in reminders:
+            batch.save(reminder)
+
+
 def reminders_of_day(day: str):
     """Every reminder of ``day``: one Query per shard."""
     bind()

@@ -230,6 +230,16 @@ def test_reminders_go_14_days_and_1_day_before_expiry(client, frozen_clock, dyna
     assert reminders.run() == 0  # sent once
 
 
+def test_demo_people_are_reminded_like_anyone_else(client, frozen_clock):
+    from chalicelib.jobs import reminders
+
+    # The demo passwords were set 17 days before NOW: they expire in 163 days, the first reminder is 14 days before.
+    frozen_clock.set_now(NOW + timedelta(days=163 - 14))
+    assert reminders.run() == 4
+    assert sorted(mail["To"] for mail in sent_mails()) == sorted([PAUL, JULIE, MARC, CLAIRE])
+    assert {mail["Subject"] for mail in sent_mails()} == {"Votre mot de passe Chorus Pro expire dans 14 jours"}
+
+
 # --- deactivation and reactivation ------------------------------------------------------------------------------
 
 def test_a_user_is_deactivated_at_once_and_its_old_sessions_are_refused(client):
