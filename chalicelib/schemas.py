@@ -3,7 +3,16 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
 
 
 def _text(max_length: int, min_length: int = 0):
@@ -14,6 +23,8 @@ def _text(max_length: int, min_length: int = 0):
 # the policy's own maximum gives the readable message.
 Secret = Annotated[str, StringConstraints(max_length=1024)]
 Language = Literal["FR", "EN"]
+# Instants are shown to the second; the stored microseconds would only be noise in the API.
+Instant = Annotated[datetime, AfterValidator(lambda value: value.replace(microsecond=0))]
 
 
 class Request(BaseModel):
@@ -71,7 +82,7 @@ class Me(Response):
     first_name: str
     last_name: str
     language: Language
-    last_login_at: datetime | None
+    last_login_at: Instant | None
 
 
 class Address(Response):
@@ -94,18 +105,18 @@ class Profile(Response):
 
 
 class Settings(Response):
-    created_at: datetime
-    reactivated_at: datetime | None
-    deactivated_at: datetime | None
-    updated_at: datetime | None
+    created_at: Instant
+    reactivated_at: Instant | None
+    deactivated_at: Instant | None
+    updated_at: Instant | None
     status: Literal["ACTIF", "INACTIF"]
     language: Language
     notifications: bool
 
 
 class PasswordStatus(Response):
-    changed_at: datetime
-    expires_at: datetime
+    changed_at: Instant
+    expires_at: Instant
     expires_in_days: int
     min_length: int
     max_length: int
@@ -144,8 +155,8 @@ class MembershipRow(Response):
     valid_until: date | None
     services: list[Service]
     comment: str | None
-    requested_at: datetime
-    decided_at: datetime | None
+    requested_at: Instant
+    decided_at: Instant | None
     decision_reason: str | None
     active: bool
 
@@ -334,7 +345,7 @@ class PendingRequest(Response):
     valid_until: date | None
     comment: str | None
     services: list[Service]
-    requested_at: datetime
+    requested_at: Instant
 
 
 class ManagerRequests(Response):

@@ -103,6 +103,17 @@ def test_valider_saves_all_personal_information_at_once(client, cookie):
     assert after["memberships"] == before["memberships"]
 
 
+def test_instants_are_given_to_the_second(client, cookie, frozen_clock):
+    from datetime import timedelta
+
+    from tests.api.conftest import NOW
+
+    frozen_clock.set_now(NOW + timedelta(microseconds=654321))
+    assert send(client, "PUT", "/account", update_payload(account(client, cookie)), cookie=cookie).status_code == 200
+    after = account(client, cookie)
+    assert after["settings"]["updated_at"] == "2026-11-27T09:00:00Z"
+
+
 def test_optional_fields_can_be_emptied(client, cookie):
     payload = update_payload(account(client, cookie), phone=None, fax="", address_line2="  ")
     assert send(client, "PUT", "/account", payload, cookie=cookie).status_code == 200
