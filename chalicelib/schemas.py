@@ -247,12 +247,16 @@ class ServiceIn(Request):
     name: _text(100, 1)
 
 
+# An empty choice (the select's « Sélectionner » line) is a missing field, which the domain reports with the others.
+_blank_as_none = BeforeValidator(lambda value: None if isinstance(value, str) and not value.strip() else value)
+
+
 class StructureCreate(Request):
-    identifier_type: IdentifierType
+    identifier_type: Annotated[IdentifierType | None, _blank_as_none] = None
     identifier: _text(80)
     designation: _text(200)
     label: _text(200) | None = None
-    structure_type: StructureType
+    structure_type: Annotated[StructureType | None, _blank_as_none] = None
     last_name: _text(100) | None = None
     first_name: _text(100) | None = None
     address: StructureAddressIn

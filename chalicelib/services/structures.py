@@ -8,7 +8,6 @@ from datetime import date
 
 from chalicelib.domain import clock
 from chalicelib.domain.errors import DomainError, InvalidInput, NotFound, Problem
-from chalicelib.domain.identifiers import normalise_identifier
 from chalicelib.domain.memberships import (
     DEFAULT_HABILITATION,
     MANAGER_SPACE,
@@ -23,6 +22,7 @@ from chalicelib.domain.memberships import (
     is_active,
 )
 from chalicelib.domain.search import MAX_RESULTS, build_search, normalise_text
+from chalicelib.domain.structures import check_new_structure
 from chalicelib.services.auth import CurrentSession
 from chalicelib.store import accounts, structures
 from chalicelib.store.structures import NewMembership
@@ -108,38 +108,11 @@ def _check_dates(valid_from, valid_until) -> None:
 
 def create(current: CurrentSession, data: dict):
     """A person creates a structure no search found: it becomes its principal manager at once."""
-    problems = {}
-    identifier, problem = normalise_identifier(data["identifier_type"], data["identifier"])
-    if problem:
-        problems["identifier"] = problem
-    for path in ("designation",):
-        if not data[path]:
-            problems[path] = Problem("field.required")
-    if data["identifier_type"] == "PARTICULIER":
-        for path in ("last_name", "first_name"):
-            if not data.get(path):
-                problems[path] = Problem("field.required")
-    address = data["address"]
-    for key in ("line1", "postal_code", "city", "country"):
-        if not address.get(key):
-            problems[f"address.{key}"] = Problem("field.required")
-    if address.get("postal_code") and address.get("country"):
-        from chalicelib.domain.contact import COUNTRY_CODES, postal_code_problem
-
-        if address["country"] not in COUNTRY_CODES:
-            problems["address.country"] = Problem("country.invalid")
-        else:
-            problem = postal_code_problem(address["postal_code"], address["country"])
-            if problem:
-                problems["address.postal_code"] = problem
-    codes = [s["code"] for s in data["services"]]
-    for index, code in enumerate(codes):
-        if codes.index(code) != index:
-            problems[f"services.{index}.code"] = Problem("service.duplicate")
+    identifier, problems = check_new_structure(data)
     if problems:
         raise InvalidInput(fields=problems)
 
-    user = _profile(current)
+    user, address = _profile(current), data["address"]
     now = clock.now()
     structure_id = uuid.uuid4().hex
     values = {

@@ -191,6 +191,21 @@ def test_bad_structures_are_refused_naming_the_field(client, cookies, changes, f
     assert table_items() == before
 
 
+def test_every_problem_of_the_creation_form_is_reported_at_once(client, cookies):
+    """An empty choice is a missing field like the others: one answer names them all, not one pass per kind."""
+    before = table_items()
+    payload = structure_payload(structure_type="", identifier="1234", designation=" ",
+                                address={"line1": "", "postal_code": "390", "city": "Lons", "country": "FR"})
+    response = send(client, "POST", "/structures", payload, cookie=cookies["julie"])
+    assert response.status_code == 422, response.body
+    fields = body(response)["fields"]
+    assert set(fields) == {"structure_type", "identifier", "designation", "address.line1", "address.postal_code"}
+    assert fields["structure_type"] == "Le champ « Type » est obligatoire."
+    no_type = send(client, "POST", "/structures", structure_payload(identifier_type=""), cookie=cookies["julie"])
+    assert body(no_type)["fields"] == {"identifier_type": "Le champ « Type d'identifiant » est obligatoire."}
+    assert table_items() == before
+
+
 def test_other_identifier_types_are_checked_by_their_format(client, cookies):
     ok = structure_payload(identifier_type="UE_HORS_FRANCE", identifier="DE 136 695 976")
     response = send(client, "POST", "/structures", ok, cookie=cookies["julie"])
