@@ -74,6 +74,27 @@ def check_password_change(change: dict, personal_data: list[str], prefix: str = 
     return problems
 
 
+def check_new_password(data: dict, personal_data: list[str]) -> dict[str, Problem]:
+    """A password set without the current one (activation, reset, reactivation): the one policy and its confirmation."""
+    problems: dict[str, Problem] = {}
+    found = password_problems(data["password"], personal_data)
+    if found:
+        problems["password"] = found[0]
+    if data["confirmation"] != data["password"]:
+        problems["confirmation"] = Problem("password.mismatch")
+    return problems
+
+
+def check_new_secrets(data: dict, personal_data: list[str]) -> dict[str, Problem]:
+    """A new password with a new secret question and answer (activation and reactivation pages)."""
+    problems = check_new_password(data, personal_data)
+    if not data["secret_question"]:
+        problems["secret_question"] = Problem("field.required")
+    if not data["secret_answer"]:
+        problems["secret_answer"] = Problem("field.required")
+    return problems
+
+
 def check_secret_question(change: dict) -> dict[str, Problem]:
     problems: dict[str, Problem] = {}
     if not change["question"]:

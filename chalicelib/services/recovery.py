@@ -9,8 +9,7 @@ from datetime import timedelta
 from chalicelib.domain import clock
 from chalicelib.domain.errors import InvalidInput, Problem
 from chalicelib.domain.hashing import hash_secret, verify_secret
-from chalicelib.domain.password_policy import password_problems
-from chalicelib.domain.profile import check_signup
+from chalicelib.domain.profile import check_new_password, check_new_secrets, check_signup
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.mail import sender
 from chalicelib.services import tokens
@@ -60,24 +59,12 @@ def signup(data: dict) -> None:
     log.info("account %s created, waiting for activation", profile.user_id)
 
 
-def _new_password_problems(data: dict, profile) -> dict:
-    """The one policy on the new password (with the person's own data) and its confirmation."""
-    problems = {}
-    found = password_problems(data["password"], [profile.first_name, profile.last_name, profile.login,
-                                                 profile.contact_email])
-    if found:
-        problems["password"] = found[0]
-    if data["confirmation"] != data["password"]:
-        problems["confirmation"] = Problem("password.mismatch")
-    return problems
+def _personal_data(profile) -> list[str]:
+    return [profile.first_name, profile.last_name, profile.login, profile.contact_email]
 
 
 def _check_new_secrets(data: dict, profile) -> None:
-    problems = _new_password_problems(data, profile)
-    if not data["secret_question"]:
-        problems["secret_question"] = Problem("field.required")
-    if not data["secret_answer"]:
-        problems["secret_answer"] = Problem("field.required")
+    problems = check_new_secrets(data, _personal_data(profile))
     if problems:
         raise InvalidInput(fields=problems)
 
@@ -137,7 +124,7 @@ def reset_password(data: dict) -> None:
     if profile is None or profile.status != ACTIVE:
         raise tokens.InvalidLink()
     state = check_not_throttled(profile.login)
-    problems = _new_password_problems(data, profile)
+    problems = check_new_password(data, _personal_data(profile))
     if problems:
         raise InvalidInput(fields=problems)
     if not verify_secret(credentials.secret_answer_hash, normalise_answer(data["secret_answer"])):
