@@ -12,10 +12,17 @@ from email import message_from_string
 from email.policy import default as default_policy
 
 _LINK = re.compile(r"(https?://[^\s<>\"']+)")
+# Mails of earlier runs, from the saved state: a link read after a restart is still there. Bounded, newest kept.
+KEPT = 200
+_earlier: list[dict] = []
+
+
+def restore(saved: list[dict]) -> None:
+    _earlier[:] = saved[:KEPT]
 
 
 def messages() -> list[dict]:
-    """Newest first: {id, to, subject, text, html}."""
+    """Newest first, this run's then the saved ones: {id, to, subject, text, html}."""
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
@@ -33,7 +40,7 @@ def messages() -> list[dict]:
             "id": message.id, "to": parsed["To"], "subject": str(parsed["Subject"]),
             "text": text.get_content() if text else "", "html": rich.get_content() if rich else "",
         })
-    return found
+    return (found + _earlier)[:KEPT]
 
 
 def as_json(_request) -> tuple[int, dict, bytes]:

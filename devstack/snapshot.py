@@ -1,4 +1,5 @@
-"""Local data survives a restart: moto keeps state in memory, so the stack saves its tables and buckets to a file.
+"""Local data survives a restart: moto keeps state in memory, so the stack saves its tables, buckets and outbox to a
+file.
 
 Saved after every change the API makes and at exit; written atomically (temporary file, then rename) so a crash never
 leaves half a file. Development tooling only: it scans whole tables, which no request path may do.
@@ -11,12 +12,13 @@ from pathlib import Path
 
 import boto3
 
+from devstack import outbox
 from devstack.resources import ENVIRONMENT
 
 
 def save(path: Path) -> None:
     dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
-    state = {"tables": {}, "buckets": {}}
+    state = {"tables": {}, "buckets": {}, "outbox": outbox.messages()}
     table = os.environ["TABLE_NAME"]
     items = []
     for page in dynamodb.get_paginator("scan").paginate(TableName=table):
@@ -43,6 +45,7 @@ def restore(path: Path) -> bool:
     if not path.exists():
         return False
     state = json.loads(path.read_text())
+    outbox.restore(state.get("outbox", []))
     names = {logical: os.environ[variable] for variable, logical in ENVIRONMENT.items()}
     dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
     items = state["tables"].get("AccountTable", [])

@@ -1,4 +1,5 @@
-"""Done when: a newcomer logs in as Paul, changes the address and the password, restarts, and finds both saved."""
+"""Done when: a newcomer logs in as Paul, changes the address and the password, restarts, and finds both saved; the
+mails sent before the restart are still in the local outbox, so a link can be followed after it."""
 
 from playwright.sync_api import expect
 
@@ -23,6 +24,11 @@ def test_address_and_password_survive_a_restart(tmp_path, built_frontend, browse
         page.locator("#password-confirmation").fill(NEW_PASSWORD)
         page.get_by_role("button", name="Valider").click()
         expect(page.locator("#success-alert")).to_be_visible()
+        asked = page.request.post(stack.url + "/api/auth/password-reset/request", data={"login": PAUL},
+                                  headers={"X-Requested-With": "fetch"})
+        assert asked.ok, asked.text()
+        sent_before = page.request.get(stack.url + "/dev/outbox.json").json()
+        assert [mail["to"] for mail in sent_before] == [PAUL]
         context.close()
     finally:
         stopped = stack.stop()
@@ -36,6 +42,7 @@ def test_address_and_password_survive_a_restart(tmp_path, built_frontend, browse
         open_account(page, again.url)
         expect(page.get_by_label("Adresse", exact=True)).to_have_value("25 avenue des Charpentiers")
         expect(page.get_by_label("Ville", exact=True)).to_have_value("Paris")
+        assert page.request.get(again.url + "/dev/outbox.json").json() == sent_before
         context.close()
     finally:
         again.stop()
