@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := frontend/node_modules/.installed
 
-.PHONY: run test lint unit api e2e infra bench frontend setup clean
+.PHONY: run test lint unit api e2e infra bench frontend setup clean openapi
 
 run: setup frontend
 	$(PY) -m devstack
@@ -40,6 +40,9 @@ api: $(VENV_STAMP)
 
 e2e: setup frontend
 	$(PY) -m pytest tests/e2e
+
+openapi: $(VENV_STAMP)
+	$(PY) scripts/openapi.py
 
 bench: $(VENV_STAMP)
 	$(PY) scripts/bench.py

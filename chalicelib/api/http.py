@@ -8,6 +8,7 @@ a Lambda cold start pays only for Chalice.
 import functools
 import json
 import logging
+from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 
 from chalice import Blueprint, Response
@@ -32,6 +33,26 @@ _PYDANTIC_KEYS = {
     "literal_error": "field.choice",
     "extra_forbidden": "field.unknown",
 }
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    """What the OpenAPI document says of a route; ``response`` is checked against what the handler returns."""
+
+    path: str
+    method: str
+    handler: str
+    summary: str
+    body: str | None
+    query: str | None
+    response: str | None
+    status: int
+    media_type: str
+    authenticated: bool
+
+
+# Every route registered through ``endpoint``, in registration order: the source of docs/openapi.json.
+ROUTES: list[RouteSpec] = []
 
 
 class RequestRefused(Exception):
@@ -122,18 +143,33 @@ def _parse_body(request, model_name: str | None):
     return _validate(model_name, document)
 
 
+def _checked(result, response: str | None, status: int):
+    """The handler's result as ``(status, model)``, refused if it is not what the route declares (and documents)."""
+    code, payload = result if isinstance(result, tuple) else (200, result)
+    if code != status or type(payload).__name__ != response:
+        raise TypeError(f"declared {status} {response}, returned {code} {type(payload).__name__}")
+    return code, payload
+
+
 def endpoint(
     blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True,
-    query: str | None = None, allow_expired_password: bool = False,
+    query: str | None = None, allow_expired_password: bool = False, response: str | None = None, status: int = 200,
+    media_type: str = "application/json",
 ):
     """Register ``handler(request=, session=, body=, query=, language=)`` behind the shared checks.
 
     ``body`` names the ``schemas`` model of the request body (state-changing methods only), ``query`` the model of the
-    query string (unknown parameters refused like unknown fields). The handler returns a Response, or a pydantic model
-    sent as 200 JSON, or a ``(status, model)`` pair.
+    query string (unknown parameters refused like unknown fields), ``response`` the model of the answer sent with
+    ``status``. The handler returns that model, or a ``(status, model)`` pair, or a chalice Response (no body, or
+    another ``media_type``).
     """
 
     def decorate(handler):
+        ROUTES.append(RouteSpec(
+            path=path, method=method, handler=handler.__name__, summary=(handler.__doc__ or "").strip(), body=body,
+            query=query, response=response, status=status, media_type=media_type, authenticated=authenticated,
+        ))
+
         @functools.wraps(handler)
         def view(**url_params):
             from chalicelib.domain.errors import DomainError
@@ -161,18 +197,20 @@ def endpoint(
                 headers = {}
                 if error.code == "too_many_attempts":
                     headers["Retry-After"] = str(error.params.get("minutes", 1) * 60)
-                response = error_response(_STATUS[error.code], error.code, language, fields, **error.params)
-                response.headers.update(headers)
-                return response
+                answer = error_response(_STATUS[error.code], error.code, language, fields, **error.params)
+                answer.headers.update(headers)
+                return answer
             except Exception:
                 log.exception("unexpected error on %s %s", method, path)
                 return error_response(500, "internal_error", language)
             if isinstance(result, Response):
                 result.headers = {**API_HEADERS, **(result.headers or {})}
                 return result
-            if isinstance(result, tuple):
-                return json_response(*result)
-            return json_response(200, result)
+            try:
+                return json_response(*_checked(result, response, status))
+            except TypeError:
+                log.exception("undocumented answer on %s %s", method, path)
+                return error_response(500, "internal_error", language)
 
         blueprint.route(path, methods=[method], content_types=["*/*"])(view)
         return view

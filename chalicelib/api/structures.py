@@ -17,8 +17,9 @@ def _criteria(query) -> dict:
     return query.model_dump(exclude={"page", "per_page"}, exclude_none=True)
 
 
-@endpoint(blueprint, "/structures", "GET", query="SearchQuery")
+@endpoint(blueprint, "/structures", "GET", query="SearchQuery", response="SearchPage")
 def search_structures(query, **_):
+    """Search structures (« Demander un rattachement »); ``*`` is a wildcard."""
     from chalicelib import schemas
     from chalicelib.services import structures
 
@@ -30,7 +31,7 @@ def search_structures(query, **_):
     )
 
 
-@endpoint(blueprint, "/structures/export", "GET", query="SearchQuery")
+@endpoint(blueprint, "/structures/export", "GET", query="SearchQuery", response=None, media_type="text/csv")
 def export_structures(query, **_):
     """« Exporter les résultats »: CSV that a French spreadsheet opens as is (UTF-8 with BOM, ``;``)."""
     import csv
@@ -51,8 +52,9 @@ def export_structures(query, **_):
     )
 
 
-@endpoint(blueprint, "/structures", "POST", body="StructureCreate")
+@endpoint(blueprint, "/structures", "POST", body="StructureCreate", response="StructureDetail", status=201)
 def create_structure(session, body, **_):
+    """Create a structure no search found: its creator becomes its principal manager."""
     from chalicelib.api.shapes import structure_detail
     from chalicelib.services import structures
 
@@ -60,32 +62,39 @@ def create_structure(session, body, **_):
     return 201, structure_detail(*structures.detail(session, structure.structure_id))
 
 
-@endpoint(blueprint, "/structures/{structure_id}", "GET")
+@endpoint(blueprint, "/structures/{structure_id}", "GET", response="StructureDetail")
 def read_structure(session, structure_id, **_):
+    """A structure, its services and the caller's rattachement to it."""
     from chalicelib.api.shapes import structure_detail
     from chalicelib.services import structures
 
     return structure_detail(*structures.detail(session, structure_id))
 
 
-@endpoint(blueprint, "/structures/{structure_id}/memberships", "POST", body="MembershipRequest")
+@endpoint(
+    blueprint, "/structures/{structure_id}/memberships", "POST", body="MembershipRequest",
+    response="MembershipRow", status=201,
+)
 def request_membership(session, body, structure_id, **_):
+    """Ask to join a structure; its principal manager is mailed."""
     from chalicelib.api.shapes import membership_row
     from chalicelib.services import structures
 
     return 201, membership_row(structures.request(session, structure_id, body.model_dump()))
 
 
-@endpoint(blueprint, "/memberships/{structure_id}/delete", "POST", body="LeaveRequest")
+@endpoint(blueprint, "/memberships/{structure_id}/delete", "POST", body="LeaveRequest", response="MembershipRow")
 def leave_structure(session, body, structure_id, **_):
+    """« Supprimer rattachements »: leave a structure (a principal manager names a successor)."""
     from chalicelib.api.shapes import membership_row
     from chalicelib.services import structures
 
     return membership_row(structures.leave(session, structure_id, body.successor_user_id))
 
 
-@endpoint(blueprint, "/structures/{structure_id}/members", "GET", query="MembersQuery")
+@endpoint(blueprint, "/structures/{structure_id}/members", "GET", query="MembersQuery", response="MemberList")
 def list_members(session, query, structure_id, **_):
+    """Members of a structure, for its managers."""
     from chalicelib import schemas
     from chalicelib.api.shapes import member
     from chalicelib.services import structures
@@ -94,24 +103,27 @@ def list_members(session, query, structure_id, **_):
     return schemas.MemberList(members=[member(m) for m in rows])
 
 
-@endpoint(blueprint, "/structures/{structure_id}/members", "POST", body="AttachRequest")
+@endpoint(blueprint, "/structures/{structure_id}/members", "POST", body="AttachRequest", response="Member", status=201)
 def attach_member(session, body, structure_id, **_):
+    """A manager attaches a user on its own initiative."""
     from chalicelib.api.shapes import member
     from chalicelib.services import structures
 
     return 201, member(structures.attach(session, structure_id, body.model_dump()))
 
 
-@endpoint(blueprint, "/structures/{structure_id}/members/{user_id}/role", "POST", body="RoleChange")
+@endpoint(blueprint, "/structures/{structure_id}/members/{user_id}/role", "POST", body="RoleChange", response="Member")
 def change_role(session, body, structure_id, user_id, **_):
+    """The principal manager names a secondary manager, or makes it a user again."""
     from chalicelib.api.shapes import member
     from chalicelib.services import structures
 
     return member(structures.set_role(session, structure_id, user_id, body.role, body.manager_scope))
 
 
-@endpoint(blueprint, "/manager/requests", "GET")
+@endpoint(blueprint, "/manager/requests", "GET", response="ManagerRequests")
 def manager_requests(session, **_):
+    """« Activité du gestionnaire »: the structures the caller manages and their pending requests."""
     from chalicelib import schemas
     from chalicelib.api.shapes import pending_request
     from chalicelib.services import structures
@@ -127,8 +139,9 @@ def manager_requests(session, **_):
     )
 
 
-@endpoint(blueprint, "/manager/requests/decide", "POST", body="Decision")
+@endpoint(blueprint, "/manager/requests/decide", "POST", body="Decision", response="DecisionResults")
 def decide_requests(session, body, language, **_):
+    """Validate or refuse one or several pending requests."""
     from chalicelib import schemas
     from chalicelib.messages import say
     from chalicelib.services import structures
