@@ -83,6 +83,17 @@ def test_search_reads_index_items_only_about_one_per_result(client, cookies, dyn
     assert dynamodb_calls == ["GetItem", "Query", "Query"]
 
 
+def test_reads_of_a_structure_cost_the_session_the_callers_rattachement_and_one_read(client, cookies, dynamodb_calls):
+    """The caller's own rattachement is read from its item (strongly consistent) to authorize, never from an index."""
+    sid = structure_id(client, cookies["paul"], "*ebenist*")
+    dynamodb_calls.clear()
+    assert send(client, "GET", f"/structures/{sid}", cookie=cookies["claire"]).status_code == 200
+    assert dynamodb_calls == ["GetItem", "Query", "GetItem"]  # session, structure and services, own rattachement
+    dynamodb_calls.clear()
+    assert send(client, "GET", f"/structures/{sid}/members", cookie=cookies["claire"]).status_code == 200
+    assert dynamodb_calls == ["GetItem", "GetItem", "Query"]  # session, own rattachement, members index
+
+
 @pytest.mark.parametrize("query, code, field", [
     ("", "search_needs_criterion", None),
     ("status=ACTIF&country=FR", "search_needs_criterion", None),
