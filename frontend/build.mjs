@@ -84,8 +84,9 @@ for (const url of new Set(cssUrls(minCss.code))) {
 //   <!-- @include header-app.html page=home nav -->
 // In a partial, {{current:home}} becomes ' aria-current="page"' when page=home (' aria-current="true"' when
 // section=home: a page inside that part of the site),
-// and {{if:nav}}...{{/if}} is kept only when the flag nav is given. A partial may include other partials (each with
-// its own arguments), up to a few levels deep.
+// {{if:nav}}...{{/if}} is kept only when the flag nav is given, and {{arg:id}} is the value of id=... (quoted when it
+// holds spaces: text="Nouveau mot de passe"). A partial may include other partials (each with its own arguments), up
+// to a few levels deep.
 function renderPage(html, page, depth = 0) {
   if (depth > 4) {
     problems.push(`${page}: partials included too deeply (a partial includes itself?)`);
@@ -98,13 +99,16 @@ function renderPage(html, page, depth = 0) {
       return '';
     }
     const args = {};
-    for (const arg of rawArgs.trim().split(/\s+/).filter(Boolean)) {
-      const [k, v = true] = arg.split('=');
-      args[k] = v;
+    for (const [, k, quoted, bare] of rawArgs.matchAll(/([\w-]+)(?:="([^"]*)"|=(\S+))?/g)) {
+      args[k] = quoted ?? bare ?? true;
     }
     const text = fs
       .readFileSync(file, 'utf8')
       .replace(/\{\{if:(\w+)\}\}([\s\S]*?)\{\{\/if\}\}/g, (mm, flag, inner) => (args[flag] ? inner : ''))
+      .replace(/\{\{arg:(\w+)\}\}/g, (mm, k) => {
+        if (typeof args[k] !== 'string') problems.push(`${page}: ${name} needs ${k}=...`);
+        return typeof args[k] === 'string' ? args[k] : '';
+      })
       .replace(/\{\{current:(\w+)\}\}/g, (mm, p) => {
         if (args.page === p) return ' aria-current="page"';
         return args.section === p ? ' aria-current="true"' : '';
