@@ -44,6 +44,8 @@ def seed(count: int) -> dict:
     Faker.seed(2026)
     rng = random.Random(2026)
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].get_table(os.environ["TABLE_NAME"])
+    # The stream serves profile copies, not search: without this moto would hold 1.8 million records in memory.
+    table.stream_shard = None
     now = datetime.now(UTC)
     samples, items = {}, 0
     bases = rng.sample(range(10_000_000, 100_000_000), count)

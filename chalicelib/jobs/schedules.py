@@ -1,4 +1,5 @@
-"""The schedules of the jobs (EventBridge in the cloud); locally they run on demand (devstack)."""
+"""The jobs and what starts them: schedules (EventBridge in the cloud; locally on demand) and the table's stream
+(an event source mapping in infra/resources.json; locally a poller of devstack)."""
 
 from chalice import Blueprint, Cron, Rate
 
@@ -17,3 +18,10 @@ def password_reminders(event):
     from chalicelib.jobs import reminders as job
 
     return {"sent": job.run()}
+
+
+@blueprint.lambda_function(name="profile_copies")
+def profile_copies(event, context):
+    from chalicelib.jobs import profile_copies as job
+
+    return {"refreshed": job.handle(event.get("Records", []))}

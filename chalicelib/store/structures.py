@@ -2,10 +2,11 @@
 to them. Every change that touches several items is one TransactWriteItems whose conditions keep the invariants:
 one structure per identifier, exactly one principal manager per structure, no double decision on a request."""
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.errors import DomainError
@@ -29,6 +30,8 @@ STRUCTURE_SK = "STRUCTURE"
 SEARCH_FIELDS = ("identifier", "postal_code", "designation", "label", "last_name", "first_name", "city")
 ROW_FIELDS = ("structure_id", "identifier", "identifier_type", "designation", "label", "structure_type", "status",
               "last_name", "first_name", "postal_code", "city", "country")
+
+log = logging.getLogger(__name__)
 
 
 class IdentifierTaken(DomainError):
@@ -204,6 +207,32 @@ def members(structure_id: str, status: str | None = None) -> list[Membership]:
     bind()
     condition = Membership.gsi1sk.startswith(f"{status}#") if status else None
     return list(Item.structure_members.query(members_pk(structure_id), condition))
+
+
+# What a membership copies of its member's profile (so that managers' lists are one Query).
+MEMBER_COPIES = ("first_name", "last_name", "contact_email", "address_line1", "postal_code", "city")
+
+
+def refresh_member_copies(user_id: str, values: dict) -> int:
+    """Bring the profile copies of every membership of ``user_id`` up to ``values``: one Query, then one UpdateItem
+    per membership that differs. Idempotent, so a stream record delivered twice does no harm."""
+    bind()
+    refreshed = 0
+    for membership in Membership.query(user_pk(user_id), Membership.sk.startswith("MEMBERSHIP#")):
+        changes = {name: values.get(name) for name in MEMBER_COPIES if getattr(membership, name) != values.get(name)}
+        if not changes:
+            continue
+        attributes = Membership.get_attributes()
+        actions = [attributes[name].set(value) if value is not None else attributes[name].remove()
+                   for name, value in changes.items()]
+        try:
+            membership.update(actions=actions, condition=Membership.pk.exists())
+        except UpdateError:
+            log.warning("membership of user %s in %s vanished before its copies were refreshed", user_id,
+                        membership.structure_id)
+            continue
+        refreshed += 1
+    return refreshed
 
 
 def subscriptions_of(user_id: str, structure_id: str) -> list[Subscription]:

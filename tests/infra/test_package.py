@@ -22,10 +22,17 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(tmp_path):
     template = json.loads((out / "sam.json").read_text())
     resources = template["Resources"]
     for name in ("AccountTable", "AttachmentsBucket", "FrontendDistribution", "AccountDataPolicy", "APIHandler",
-                 "Housekeeping", "PasswordReminders", "MailIdentity"):
+                 "Housekeeping", "PasswordReminders", "MailIdentity", "ProfileCopiesFromStream"):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders"}
+    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "ProfileCopies"}
+    # The stream reaches the function chalice packaged for ``profile_copies``, and only for profile changes.
+    mapping = resources["ProfileCopiesFromStream"]["Properties"]
+    assert mapping["FunctionName"] == {"Ref": "ProfileCopies"}
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["AccountTable", "StreamArn"]}
+    pattern = json.loads(mapping["FilterCriteria"]["Filters"][0]["Pattern"])
+    assert pattern == {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}}
+    assert resources["AccountTable"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     for name in functions:
         assert resources[name]["Properties"]["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "AccountTable"}
     variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
@@ -40,7 +47,7 @@ def test_every_function_gets_the_resource_names():
     """Variables merged into one function do not reach the others: each function of the app is listed here."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 3
+    assert len(functions) == 4
     for function in functions:
         variables = function["Properties"]["Environment"]["Variables"]
         assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}

@@ -1,0 +1,57 @@
+"""The table's stream, read as Lambda's event source mapping would deliver it to ``jobs.profile_copies``.
+
+moto keeps a DynamoDB stream but runs no event source mappings: the local stack polls the stream itself and hands
+the records to the same handler the cloud invokes. The tests read it the same way.
+"""
+
+import logging
+import threading
+
+import boto3
+from botocore.config import Config
+
+log = logging.getLogger(__name__)
+
+
+class StreamReader:
+    """New records of a table's stream since the reader was made (every shard, in order)."""
+
+    def __init__(self, table_name: str):
+        self.arn = boto3.client("dynamodb").describe_table(TableName=table_name)["Table"]["LatestStreamArn"]
+        # botocore would address the stream by account (``<account>.streams-ddb``), which moto does not route.
+        self.client = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+        self.iterators = {}
+        for shard in self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
+            self.iterators[shard["ShardId"]] = self.client.get_shard_iterator(
+                StreamArn=self.arn, ShardId=shard["ShardId"], ShardIteratorType="LATEST")["ShardIterator"]
+
+    def read(self) -> list[dict]:
+        records = []
+        for shard_id, iterator in list(self.iterators.items()):
+            if iterator is None:
+                continue
+            answer = self.client.get_records(ShardIterator=iterator)
+            records.extend(answer["Records"])
+            self.iterators[shard_id] = answer.get("NextShardIterator")
+        return records
+
+
+def start_profile_copies(table_name: str, lock: threading.Lock, on_change, every: float = 0.5) -> threading.Event:
+    """Poll the stream in a daemon thread and refresh the profile copies; set the returned event to stop."""
+    from chalicelib.jobs import profile_copies
+
+    reader, stopped = StreamReader(table_name), threading.Event()
+
+    def poll():
+        while not stopped.wait(every):
+            try:
+                records = reader.read()
+                if records:
+                    with lock:
+                        if profile_copies.handle(records) and on_change:
+                            on_change()
+            except Exception:
+                log.exception("profile copies: stream poll failed")
+
+    threading.Thread(target=poll, name="profile-copies", daemon=True).start()
+    return stopped

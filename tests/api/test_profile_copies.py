@@ -1,0 +1,71 @@
+"""A member's name, e-mail and address, as its managers see them, follow « Mon Compte » through the table's stream."""
+
+import json
+import os
+
+import pytest
+
+from chalicelib.jobs import profile_copies
+from tests.api.conftest import body, login, send, update_payload
+from tests.api.test_structures import JULIE, structure_id, user_id
+from tests.conftest import PAUL, ROOT
+
+
+@pytest.fixture
+def stream(client):
+    """The stream as the event source mapping delivers it, from after the demo data was written."""
+    from devstack.streams import StreamReader
+
+    return StreamReader(os.environ["TABLE_NAME"])
+
+
+def julie_as_paul_sees_her(client, paul, sid):
+    members = body(send(client, "GET", f"/structures/{sid}/members", cookie=paul))["members"]
+    return next(m for m in members if m["user_id"] == user_id(JULIE))
+
+
+def test_managers_see_the_name_and_address_a_member_saves(client, stream, dynamodb_calls):
+    paul, julie = login(client, PAUL), login(client, JULIE)
+    sid = structure_id(client, paul, "*menuis*")
+    account = body(send(client, "GET", "/account", cookie=julie))
+    saved = send(client, "PUT", "/account", update_payload(
+        account, first_name="Juliette", last_name="LEROY-MARTIN", address_line1="5 rue des Lilas",
+        address_postal_code="75020", address_city="Paris"), cookie=julie)
+    assert saved.status_code == 200, saved.body
+
+    # Saving stays one write; the copies follow from the stream.
+    before = julie_as_paul_sees_her(client, paul, sid)
+    assert (before["first_name"], before["last_name"]) == ("Julie", "LEROY")
+    dynamodb_calls.clear()
+    assert profile_copies.handle(stream.read()) == 1
+    assert dynamodb_calls == ["Query", "UpdateItem"]  # her memberships, the one to rewrite
+    after = julie_as_paul_sees_her(client, paul, sid)
+    assert (after["first_name"], after["last_name"]) == ("Juliette", "LEROY-MARTIN")
+    assert "Paris" in json.dumps(after, ensure_ascii=False)
+
+
+def test_only_changes_managers_see_are_fanned_out_and_twice_is_harmless(client, stream):
+    julie = login(client, JULIE)
+    account = body(send(client, "GET", "/account", cookie=julie))
+    assert send(client, "PUT", "/account", update_payload(account, notifications=False, language="EN"),
+                cookie=julie).status_code == 200
+    records = stream.read()
+    assert records and profile_copies.changed_profiles(records) == {}
+    assert profile_copies.handle(records) == 0
+
+    account = body(send(client, "GET", "/account", cookie=julie))
+    assert send(client, "PUT", "/account", update_payload(account, last_name="LEROY-MARTIN"),
+                cookie=julie).status_code == 200
+    records = stream.read()
+    assert profile_copies.handle(records) == 1
+    assert profile_copies.handle(records) == 0  # a batch delivered again finds the copies current
+
+
+def test_the_cloud_filter_and_the_handler_agree_on_profile_items():
+    template = json.loads((ROOT / "infra" / "resources.json").read_text())
+    pattern = json.loads(template["Resources"]["ProfileCopiesFromStream"]["Properties"]["FilterCriteria"]["Filters"][0]
+                         ["Pattern"])
+    assert pattern["dynamodb"]["NewImage"]["kind"]["S"] == [profile_copies.PROFILE_KIND]
+    from chalicelib.store.models import UserProfile
+
+    assert UserProfile("USER#x", "PROFILE").serialize(null_check=False)["kind"] == {"S": profile_copies.PROFILE_KIND}
