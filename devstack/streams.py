@@ -36,20 +36,40 @@ class StreamReader:
         return records
 
 
+def forget_read_records(reader: StreamReader, table_name: str, region: str) -> None:
+    """Drop the records the reader (the only one) has had, and its used iterators: moto keeps a stream forever and
+    deep-copies it with the table for each item of every transaction, which would slow the local stack down hour after
+    hour. Sequence numbers stay as they were, so the reader's iterator still points at the next record."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    shard = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].get_table(table_name).stream_shard
+    if shard is not None and shard.items:
+        shard.starting_sequence_number += len(shard.items)
+        shard.items.clear()
+    iterators = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID][region].shard_iterators
+    current = set(reader.iterators.values())
+    for arn in [arn for arn in iterators if arn not in current]:
+        del iterators[arn]
+
+
 def start_profile_copies(table_name: str, lock: threading.Lock, on_change, every: float = 0.5) -> threading.Event:
     """Poll the stream in a daemon thread and refresh the profile copies; set the returned event to stop."""
     from chalicelib.jobs import profile_copies
 
     reader, stopped = StreamReader(table_name), threading.Event()
+    region = boto3.session.Session().region_name
 
     def poll():
         while not stopped.wait(every):
             try:
-                records = reader.read()
-                if records:
-                    with lock:
-                        if profile_copies.handle(records) and on_change:
-                            on_change()
+                # Under the API's lock: no write lands between the read and the trim, so no record is lost.
+                with lock:
+                    records = reader.read()
+                    forget_read_records(reader, table_name, region)
+                    if records and profile_copies.handle(records) and on_change:
+                        on_change()
             except Exception:
                 log.exception("profile copies: stream poll failed")
 

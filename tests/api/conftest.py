@@ -68,6 +68,13 @@ def sent_mails() -> list:
     return [message_from_string(m.raw_data, policy=default) for m in sent if getattr(m, "raw_data", None)]
 
 
+def moto_table():
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].get_table(os.environ["TABLE_NAME"])
+
+
 @pytest.fixture
 def aws(aws_session):
     """An empty table, bucket and outbox for each test."""
@@ -77,6 +84,9 @@ def aws(aws_session):
 
     dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
     table, bucket = os.environ["TABLE_NAME"], os.environ["ATTACHMENTS_BUCKET"]
+    # moto deep-copies the whole table, stream records included, for every item of a transaction: a stream nobody
+    # reads would make each test slower than the last and exhaust memory. Tests that read it ask for a fresh one.
+    moto_table().stream_shard = None
     for item in table_items():
         dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):

@@ -6,7 +6,7 @@ import os
 import pytest
 
 from chalicelib.jobs import profile_copies
-from tests.api.conftest import body, login, send, update_payload
+from tests.api.conftest import body, login, moto_table, send, update_payload
 from tests.api.test_structures import JULIE, structure_id, user_id
 from tests.conftest import PAUL, ROOT
 
@@ -14,8 +14,13 @@ from tests.conftest import PAUL, ROOT
 @pytest.fixture
 def stream(client):
     """The stream as the event source mapping delivers it, from after the demo data was written."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models.table import StreamShard
+
     from devstack.streams import StreamReader
 
+    table = moto_table()
+    table.stream_shard = StreamShard(DEFAULT_ACCOUNT_ID, table)
     return StreamReader(os.environ["TABLE_NAME"])
 
 
@@ -69,3 +74,20 @@ def test_the_cloud_filter_and_the_handler_agree_on_profile_items():
     from chalicelib.store.models import UserProfile
 
     assert UserProfile("USER#x", "PROFILE").serialize(null_check=False)["kind"] == {"S": profile_copies.PROFILE_KIND}
+
+
+def test_the_local_poller_forgets_what_it_read_and_misses_nothing(client, stream):
+    from devstack.streams import forget_read_records
+
+    table, region = os.environ["TABLE_NAME"], os.environ["AWS_DEFAULT_REGION"]
+    julie = login(client, JULIE)
+    for last_name in ("A-LEROY", "B-LEROY"):
+        account = body(send(client, "GET", "/account", cookie=julie))
+        assert send(client, "PUT", "/account", update_payload(account, last_name=last_name),
+                    cookie=julie).status_code == 200
+        records = stream.read()
+        forget_read_records(stream, table, region)
+        assert moto_table().stream_shard.items == []
+        assert profile_copies.changed_profiles(records) == {user_id(JULIE): {
+            "first_name": "Julie", "last_name": last_name, "contact_email": "julie.leroy@menuiserie.fr",
+            "address_line1": "10 rue du bois", "postal_code": "96300", "city": "Villeneuve"}}
