@@ -18,6 +18,14 @@ def use_fake_credentials() -> None:
         os.environ.pop(variable, None)
 
 
+def moto_table(table_name: str):
+    """moto's own object for a table (moto runs in this process, in server mode or mocked): for what its API lacks."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].get_table(table_name)
+
+
 def start_moto_server():
     """Start moto on 127.0.0.1 (it binds every interface unless told) on a free port; return the server."""
     from moto.server import ThreadedMotoServer

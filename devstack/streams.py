@@ -41,10 +41,11 @@ def forget_read_records(reader: StreamReader, table_name: str, region: str) -> N
     deep-copies it with the table for each item of every transaction, which would slow the local stack down hour after
     hour. Sequence numbers stay as they were, so the reader's iterator still points at the next record."""
     from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
     from moto.dynamodbstreams.models import dynamodbstreams_backends
 
-    shard = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].get_table(table_name).stream_shard
+    from devstack.aws import moto_table
+
+    shard = moto_table(table_name).stream_shard
     if shard is not None and shard.items:
         shard.starting_sequence_number += len(shard.items)
         shard.items.clear()

@@ -34,16 +34,15 @@ def seed(count: int) -> dict:
     from datetime import UTC, datetime
 
     from faker import Faker
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
 
     from chalicelib.store import structures
     from chalicelib.store.models import IdentifierClaim, Structure
+    from devstack.aws import moto_table
 
     fake = Faker("fr_FR")
     Faker.seed(2026)
     rng = random.Random(2026)
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].get_table(os.environ["TABLE_NAME"])
+    table = moto_table(os.environ["TABLE_NAME"])
     # The stream serves profile copies, not search: without this moto would hold 1.8 million records in memory.
     table.stream_shard = None
     now = datetime.now(UTC)

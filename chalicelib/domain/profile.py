@@ -74,6 +74,11 @@ def check_password_change(change: dict, personal_data: list[str], prefix: str = 
     return problems
 
 
+def personal_data_of(profile) -> list[str]:
+    """What a person's password must not contain: its names and addresses."""
+    return [profile.first_name, profile.last_name, profile.login, profile.contact_email]
+
+
 def check_new_password(data: dict, personal_data: list[str]) -> dict[str, Problem]:
     """A password set without the current one (activation, reset, reactivation): the one policy and its confirmation."""
     problems: dict[str, Problem] = {}

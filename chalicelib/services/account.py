@@ -7,7 +7,7 @@ from chalicelib.domain import clock
 from chalicelib.domain.errors import InvalidInput, NotAuthenticated, Problem, VersionConflict, WrongCurrentPassword
 from chalicelib.domain.hashing import hash_secret, verify_secret
 from chalicelib.domain.password_policy import contains_personal_data
-from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question
+from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.services import auth
 from chalicelib.services.auth import CurrentSession, end_other_sessions
@@ -104,7 +104,7 @@ def change_expired_password(current: CurrentSession, data: dict) -> None:
     profile, credentials = account.profile, account.credentials
     problems = check_password_change(
         {"current": data["current"], "new": data["new"], "confirmation": data["confirmation"]},
-        [profile.first_name, profile.last_name, profile.contact_email, profile.login], prefix="",
+        personal_data_of(profile), prefix="",
     )
     if problems:
         raise InvalidInput(fields=problems)

@@ -9,7 +9,7 @@ from datetime import timedelta
 from chalicelib.domain import clock
 from chalicelib.domain.errors import InvalidInput, Problem
 from chalicelib.domain.hashing import hash_secret, verify_secret
-from chalicelib.domain.profile import check_new_password, check_new_secrets, check_signup
+from chalicelib.domain.profile import check_new_password, check_new_secrets, check_signup, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.mail import sender
 from chalicelib.services import tokens
@@ -59,12 +59,8 @@ def signup(data: dict) -> None:
     log.info("account %s created, waiting for activation", profile.user_id)
 
 
-def _personal_data(profile) -> list[str]:
-    return [profile.first_name, profile.last_name, profile.login, profile.contact_email]
-
-
 def _check_new_secrets(data: dict, profile) -> None:
-    problems = check_new_secrets(data, _personal_data(profile))
+    problems = check_new_secrets(data, personal_data_of(profile))
     if problems:
         raise InvalidInput(fields=problems)
 
@@ -124,7 +120,7 @@ def reset_password(data: dict) -> None:
     if profile is None or profile.status != ACTIVE:
         raise tokens.InvalidLink()
     state = check_not_throttled(profile.login)
-    problems = check_new_password(data, _personal_data(profile))
+    problems = check_new_password(data, personal_data_of(profile))
     if problems:
         raise InvalidInput(fields=problems)
     if not verify_secret(credentials.secret_answer_hash, normalise_answer(data["secret_answer"])):

@@ -15,6 +15,7 @@ from chalicelib.store.models import (
     Subscription,
     UserProfile,
     bind,
+    set_actions,
     transaction_connection,
     user_pk,
 )
@@ -127,10 +128,7 @@ def _profile_actions(changes: dict) -> list:
     unknown = set(changes) - set(EDITABLE_PROFILE_FIELDS) - set(LIFECYCLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    attributes = UserProfile.get_attributes()
-    return [
-        attributes[name].remove() if value is None else attributes[name].set(value) for name, value in changes.items()
-    ]
+    return set_actions(UserProfile, changes)
 
 
 def update_profile(user_id: str, expected_version: int, changes: dict) -> UserProfile:

@@ -90,6 +90,13 @@ def _all_models(model):
         yield from _all_models(subclass)
 
 
+def set_actions(model, changes: dict) -> list:
+    """UpdateItem actions that give each attribute of ``changes`` its value (None removes it)."""
+    attributes = model.get_attributes()
+    return [attributes[name].remove() if value is None else attributes[name].set(value)
+            for name, value in changes.items()]
+
+
 def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
 

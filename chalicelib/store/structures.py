@@ -22,6 +22,7 @@ from chalicelib.store.models import (
     Structure,
     Subscription,
     bind,
+    set_actions,
     transaction_connection,
     user_pk,
 )
@@ -222,11 +223,8 @@ def refresh_member_copies(user_id: str, values: dict) -> int:
         changes = {name: values.get(name) for name in MEMBER_COPIES if getattr(membership, name) != values.get(name)}
         if not changes:
             continue
-        attributes = Membership.get_attributes()
-        actions = [attributes[name].set(value) if value is not None else attributes[name].remove()
-                   for name, value in changes.items()]
         try:
-            membership.update(actions=actions, condition=Membership.pk.exists())
+            membership.update(actions=set_actions(Membership, changes), condition=Membership.pk.exists())
         except UpdateError:
             log.warning("membership of user %s in %s vanished before its copies were refreshed", user_id,
                         membership.structure_id)

@@ -69,10 +69,9 @@ def sent_mails() -> list:
 
 
 def moto_table():
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
+    from devstack.aws import moto_table as table_of
 
-    return dynamodb_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].get_table(os.environ["TABLE_NAME"])
+    return table_of(os.environ["TABLE_NAME"])
 
 
 @pytest.fixture
