@@ -25,7 +25,8 @@ def normalise_identifier(identifier_type: str, value: str) -> tuple[str | None, 
     if not compact:
         return None, Problem("field.required")
     if identifier_type == "SIRET":
-        return (compact, None) if siret.is_valid(compact) else (None, Problem("identifier.siret"))
+        # Stored as its 14 digits however it was typed (spaces, dots), so that one SIRET is one structure.
+        return (siret.compact(compact), None) if siret.is_valid(compact) else (None, Problem("identifier.siret"))
     if identifier_type == "UE_HORS_FRANCE":
         if compact.startswith("FR") or not vat.is_valid(compact):
             return None, Problem("identifier.eu_vat")

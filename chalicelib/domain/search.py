@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import InvalidInput, Problem
+from .errors import InvalidInput, Problem, SearchNeedsCriterion  # noqa: F401 (raised here, imported from here)
 
 # Criteria that have index items, most selective first when several are given.
 INDEXED = ("identifier", "postal_code", "designation", "label", "last_name", "first_name", "city")
@@ -19,9 +19,13 @@ MIN_WILDCARD_TOKEN = 3
 MAX_RESULTS = 1000
 
 
+# Ligatures Unicode does not decompose, written as French typists write them without the ligature.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"})
+
+
 def normalise_text(value: str | None) -> str:
     """Lower case, no accents, words of letters and digits separated by one space."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    decomposed = unicodedata.normalize("NFKD", (value or "").translate(_LIGATURES))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[^0-9a-z*]+", " ", plain).split())
 
@@ -41,10 +45,6 @@ def index_tokens(field: str, value: str | None) -> tuple[set[str], set[str]]:
         for word in found:
             inner.update(word[i:] for i in range(1, len(word) - MIN_WILDCARD_TOKEN + 1))
     return found, inner
-
-
-class SearchNeedsCriterion(InvalidInput):
-    code = "search_needs_criterion"
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,16 @@ def _criterion(field: str, raw: str) -> Criterion:
     prefix = "" if term.startswith("*") else (r"^" if compact_field else r"\b")
     suffix = "" if term.endswith("*") else (r"$" if compact_field else r"\b")
     pattern = re.compile(prefix + regex + suffix)
-    # The driver token: the longest piece; it starts a word when nothing but a space or the start precedes it.
+    # The driver token: the longest piece. One of its occurrences starts a word when nothing but a space or the start
+    # precedes it, and is a whole word when it also ends one: the same occurrence must do both (``anne*anne`` has
+    # one that starts a word and another that ends one, and is only a prefix).
     longest = max(tokens, key=len)
-    starts_word = re.search(rf"(^|\s){re.escape(longest)}", term) is not None
-    ends_word = re.search(rf"{re.escape(longest)}($|\s)", term) is not None
+    bounds = [(m.start() == 0 or term[m.start() - 1] == " ", m.end() == len(term) or term[m.end()] == " ")
+              for m in re.finditer(re.escape(longest), term)]
+    starts_word = any(starts for starts, _ in bounds)
     if compact_field and not starts_word:
         raise InvalidInput(fields={field: Problem("search.prefix_only")})
-    mode = ("word" if ends_word else "prefix") if starts_word else "infix"
+    mode = "word" if (True, True) in bounds else ("prefix" if starts_word else "infix")
     return Criterion(field, raw, pattern, Lookup(field, longest, mode))
 
 

@@ -75,9 +75,6 @@ def test_la_poste_establishments_are_sirets_without_luhn_key():
     assert key("SIRET", "35600000000002") == "identifier.siret"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: stdnum's SIRET check ignores dots, but the identifier is stored as typed "
-                                       "('732.829.320.00074'), so a second structure can be created for the same "
-                                       "SIRET (« 1 fiche structure = 1 SIRET » is broken)")
 def test_a_siret_written_with_dots_is_stored_like_the_spaced_one():
     assert normalise_identifier("SIRET", "732.829.320.00074") == normalise_identifier("SIRET", "732 829 320 00074")
 
