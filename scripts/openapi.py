@@ -1,6 +1,12 @@
-"""Write docs/openapi.json from the code (``--check``: fail if the committed file is not what the code says)."""
+"""The OpenAPI 3.1 document of the API, built from the routes ``endpoint`` registered and the pydantic models of
+``schemas``: what the document says is what the code validates and answers. Never part of the deployed app.
+
+``python scripts/openapi.py`` (``make openapi``) writes it to docs/openapi.json; ``--check`` fails if the committed file
+is not what the code says (a test checks it too).
+"""
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -8,10 +14,107 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET = ROOT / "docs" / "openapi.json"
 
+from pydantic.json_schema import models_json_schema  # noqa: E402
+
+from chalicelib.api.http import CSRF_HEADER, MAX_BODY_BYTES, ROUTES, SESSION_COOKIE, STATE_CHANGING  # noqa: E402
+
+REF = "#/components/schemas/{model}"
+TAGS = {"auth": "Login and ways into an account", "me": "Mon Compte", "account": "Mon Compte",
+        "structures": "Structures and rattachements", "memberships": "Structures and rattachements",
+        "manager": "Activité du gestionnaire"}
+STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted (the same answer whether the address is known or not)",
+               204: "Done, no content"}
+
+
+def _models() -> list:
+    from chalicelib import schemas
+
+    wanted = []
+    for route in ROUTES:
+        if route.body:
+            wanted.append((getattr(schemas, route.body), "validation"))
+        if route.response:
+            wanted.append((getattr(schemas, route.response), "serialization"))
+    wanted.append((schemas.Error, "serialization"))
+    return list(dict.fromkeys(wanted))
+
+
+def _query_parameters(model_name: str, definitions: dict) -> list[dict]:
+    from chalicelib import schemas
+
+    schema = getattr(schemas, model_name).model_json_schema(ref_template=REF, mode="validation")
+    definitions.update(schema.pop("$defs", {}))
+    required = set(schema.get("required", []))
+    return [{"name": name, "in": "query", "required": name in required, "schema": prop}
+            for name, prop in schema["properties"].items()]
+
+
+def _responses(route, refs: dict) -> dict:
+    from chalicelib import schemas
+
+    success: dict = {"description": STATUS_TEXT.get(route.status, "OK")}
+    if route.response:
+        model = getattr(schemas, route.response)
+        success["content"] = {route.media_type: {"schema": refs[(model, "serialization")]}}
+    elif route.media_type != "application/json":
+        success["content"] = {route.media_type: {"schema": {"type": "string"}}}
+    error = {"description": "Error `{code, message, fields}`, worded in the language of `Accept-Language`",
+             "content": {"application/json": {"schema": refs[(schemas.Error, "serialization")]}}}
+    return {str(route.status): success, "default": error}
+
+
+def document() -> dict:
+    """The whole document; importing ``app`` registers every route."""
+    import app  # noqa: F401
+    from chalicelib import schemas
+
+    refs, components = models_json_schema(_models(), ref_template=REF)
+    definitions = components.get("$defs", {})
+    paths: dict = {}
+    for route in ROUTES:
+        parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                      for name in re.findall(r"{(\w+)}", route.path)]
+        if route.query:
+            parameters += _query_parameters(route.query, definitions)
+        if route.method in STATE_CHANGING:
+            parameters.append({"name": "X-Requested-With", "in": "header", "required": True,
+                               "description": "CSRF guard: without it, 403 `csrf_header_missing`.",
+                               "schema": {"type": "string", "example": "fetch"}})
+        summary, _, details = route.summary.partition("\n")
+        operation = {
+            "operationId": route.handler, "tags": [TAGS[route.path.split("/")[1]]], "summary": summary.strip(),
+            "parameters": parameters, "responses": _responses(route, refs),
+            "security": [{"session": []}] if route.authenticated else [],
+        }
+        if details.strip():
+            operation["description"] = " ".join(details.split())
+        if not parameters:
+            del operation["parameters"]
+        if route.body:
+            operation["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": refs[(getattr(schemas, route.body), "validation")]}}}
+        paths.setdefault(route.path, {})[route.method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Chorus Pro « Mon Compte »",
+            "version": "1",
+            "description": (
+                "JSON API of the « Mon Compte » portal. State-changing requests carry `Content-Type: "
+                f"application/json`, a body of at most {MAX_BODY_BYTES // 1024} KB and the header `{CSRF_HEADER}`; "
+                "unknown fields are refused (422). Instants are ISO 8601 in UTC, to the second. See docs/API.md."
+            ),
+        },
+        "servers": [{"url": "/api"}],
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(definitions.items())),
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE}},
+        },
+    }
+
 
 def rendered() -> str:
-    from chalicelib.api.openapi import document
-
     return json.dumps(document(), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 
 
 def _document():
-    from chalicelib.api.openapi import document
+    from scripts.openapi import document
 
     return document()
 
