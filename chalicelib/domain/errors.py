@@ -1,6 +1,24 @@
-"""Errors the rules raise. They carry message keys, never sentences: the API words them in the user's language."""
+"""The one catalogue of what a use case can refuse. Each error names its message (``code``, worded by the API in the
+person's language) and its kind; the API turns kinds into HTTP statuses in one place (``api/http.py``).
+
+Errors carry message keys, never sentences.
+"""
 
 from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Kind(Enum):
+    """What sort of refusal an error is; the API gives each kind its HTTP status."""
+
+    INVALID_INPUT = "invalid_input"  # the form breaks a rule: every problem is named by field
+    REFUSED = "refused"  # the request is understood but cannot be honoured as sent (wrong current password…)
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"  # the state changed or forbids it: nothing was written
+    GONE = "gone"
+    TOO_MANY = "too_many"  # wait before trying again (``minutes``)
 
 
 @dataclass(frozen=True)
@@ -15,6 +33,7 @@ class DomainError(Exception):
     """``code`` names the error and its message; ``params`` fill the message, ``fields`` say what is wrong where."""
 
     code = "error"
+    kind = Kind.CONFLICT
 
     def __init__(self, fields: dict[str, Problem] | None = None, **params):
         super().__init__(self.code)
@@ -22,29 +41,131 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+# Invalid input ------------------------------------------------------------------------------------------------------
+
 class InvalidInput(DomainError):
     """One or several fields break a rule; nothing was changed."""
 
     code = "validation_error"
+    kind = Kind.INVALID_INPUT
 
+
+class SearchNeedsCriterion(InvalidInput):
+    code = "search_needs_criterion"
+
+
+# Refused as sent ----------------------------------------------------------------------------------------------------
 
 class WrongCurrentPassword(DomainError):
     code = "wrong_current_password"
+    kind = Kind.REFUSED
 
+
+class InvalidLink(DomainError):
+    """A one-time link that is unknown, used, expired or meant for something else: one answer for all."""
+
+    code = "invalid_link"
+    kind = Kind.REFUSED
+
+
+# Who is asking ------------------------------------------------------------------------------------------------------
 
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
+    kind = Kind.UNAUTHENTICATED
 
 
 class NotAuthenticated(DomainError):
     code = "not_authenticated"
+    kind = Kind.UNAUTHENTICATED
 
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    kind = Kind.FORBIDDEN
+
+
+class PasswordExpired(DomainError):
+    code = "password_expired"
+    kind = Kind.FORBIDDEN
+
+
+class AccountDeactivated(DomainError):
+    code = "account_deactivated"
+    kind = Kind.FORBIDDEN
+
+
+class TooManyAttempts(DomainError):
+    """Wait ``minutes`` before the next attempt."""
+
+    code = "too_many_attempts"
+    kind = Kind.TOO_MANY
+
+
+# Not there ----------------------------------------------------------------------------------------------------------
+
+class NotFound(DomainError):
+    code = "not_found"
+    kind = Kind.NOT_FOUND
+
+
+class UserNotFound(DomainError):
+    code = "user_not_found"
+    kind = Kind.NOT_FOUND
+
+
+class ReactivationTooLate(DomainError):
+    """Past the 60 days, only the support can reactivate an account."""
+
+    code = "reactivation_too_late"
+    kind = Kind.GONE
+
+
+# Conflicts with the current state ----------------------------------------------------------------------------------
 
 class VersionConflict(DomainError):
     """The item changed since the person read it: nothing was overwritten."""
 
     code = "version_conflict"
+    kind = Kind.CONFLICT
 
 
-class NotFound(DomainError):
-    code = "not_found"
+class ConcurrentChange(DomainError):
+    """A condition failed: someone else changed the same items first."""
+
+    code = "concurrent_change"
+    kind = Kind.CONFLICT
+
+
+class IdentifierTaken(DomainError):
+    code = "identifier_taken"
+    kind = Kind.CONFLICT
+
+
+class MembershipExists(DomainError):
+    code = "membership_exists"
+    kind = Kind.CONFLICT
+
+
+class SuccessorRequired(DomainError):
+    code = "successor_required"
+    kind = Kind.CONFLICT
+
+
+class SolePrincipal(DomainError):
+    code = "sole_principal"
+    kind = Kind.CONFLICT
+
+
+class PrincipalRoleNeedsSuccessor(DomainError):
+    """The principal manager cannot make itself a secondary manager or a user: it hands its role over first."""
+
+    code = "principal_needs_successor"
+    kind = Kind.CONFLICT
+
+
+class TransitionRefused(DomainError):
+    """A status change its current state does not allow (``machine``, ``transition``, ``state``)."""
+
+    code = "concurrent_change"
+    kind = Kind.CONFLICT

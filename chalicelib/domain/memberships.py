@@ -1,6 +1,9 @@
-"""Roles, rattachement statuses, default spaces and who may do what in a structure."""
+"""Rattachements: their statuses and roles as state machines, default spaces, and who may do what in a structure."""
 
 from datetime import date
+
+from .states import ABSENT, StateMachine
+from .subscriptions import MODIFICATION
 
 PRINCIPAL = "GESTIONNAIRE_PRINCIPAL"
 SECONDARY = "GESTIONNAIRE_SECONDAIRE"
@@ -12,11 +15,33 @@ VALIDATED = "VALIDEE"
 REFUSED = "REFUSEE"
 DEACTIVATED = "DESACTIVEE"
 DELETED = "SUPPRIMEE"
-# A new request may replace a membership in these states; any other state blocks it.
-REQUESTABLE_AGAIN = (REFUSED, DELETED)
+STATUSES = (PENDING, VALIDATED, REFUSED, DEACTIVATED, DELETED)
+
+# The status of a rattachement (guide §4): asked, decided, suspended while the account is deactivated, ended.
+MEMBERSHIP = StateMachine("membership", STATUSES, {
+    "request": ((ABSENT, REFUSED, DELETED), PENDING),  # a refused or ended link may be asked again
+    "attach": ((ABSENT, REFUSED, DELETED), VALIDATED),  # a manager attaches a user on its own initiative
+    "found": ((ABSENT,), VALIDATED),  # the creator of a structure
+    "validate": ((PENDING,), VALIDATED),
+    "refuse": ((PENDING,), REFUSED),
+    "withdraw": ((PENDING,), DELETED),  # by its author, or by the deactivation of its author's account
+    "leave": ((VALIDATED, REFUSED), DELETED),
+    "suspend": ((VALIDATED,), DEACTIVATED),  # the account is deactivated
+    "restore": ((DEACTIVATED,), VALIDATED),  # the account is reactivated
+})
+
+# The role in a structure, changed only on a validated rattachement. The principal's role moves by a transfer
+# (hand over + take over in one transaction), never by a plain role change.
+ROLE = StateMachine("role", ROLES, {
+    "promote": ((USER, SECONDARY), SECONDARY),  # name a secondary manager, or change how it acts
+    "demote": ((SECONDARY, USER), USER),
+    "hand_over": ((PRINCIPAL,), USER),
+    "take_over": ((USER, SECONDARY), PRINCIPAL),
+})
 
 SCOPE_MANAGER = "GESTIONNAIRE"
 SCOPE_USER = "UTILISATEUR"
+SCOPES = (SCOPE_MANAGER, SCOPE_USER)
 
 MANAGER_SPACE = "Activité du gestionnaire"
 DEFAULT_SPACES = {
@@ -24,7 +49,7 @@ DEFAULT_SPACES = {
     SECONDARY: ("Accueil connecté", MANAGER_SPACE, "Factures émises", "Sollicitations émises", "Mon Compte"),
     USER: ("Accueil connecté", "Factures émises", "Sollicitations émises", "Mon Compte"),
 }
-DEFAULT_HABILITATION = "MODIFICATION"
+DEFAULT_HABILITATION = MODIFICATION
 MAX_SERVICES_PER_REQUEST = 15
 COMMENT_MAX = 255
 
@@ -43,3 +68,21 @@ def default_spaces(role: str, scope: str | None = None) -> tuple[str, ...]:
     if role == SECONDARY and scope != SCOPE_MANAGER:
         return DEFAULT_SPACES[USER]
     return DEFAULT_SPACES[role]
+
+
+def membership_active(membership, today: date) -> bool:
+    """Validated, and ``today`` within its validity dates (``membership`` a ``entities.Membership`` or None)."""
+    if membership is None:
+        return False
+    return is_active(membership.status, membership.valid_from, membership.valid_until, today)
+
+
+def manages(membership, today: date) -> bool:
+    """Whether this rattachement lets its user manage its structure on ``today``."""
+    return membership is not None and can_manage(membership.role, membership.manager_scope,
+                                                 membership_active(membership, today))
+
+
+def listed(membership) -> bool:
+    """A rattachement the user still sees (an ended one is history)."""
+    return membership is not None and membership.status != DELETED

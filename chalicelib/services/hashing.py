@@ -1,11 +1,11 @@
-"""argon2id for passwords and secret answers (DESIGN.md, security model)."""
+"""argon2id for passwords and secret answers (DESIGN.md, security model), with the costs of the configuration."""
 
 from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .. import settings
+from chalicelib import settings
 
 
 @lru_cache(maxsize=4)

@@ -1,0 +1,175 @@
+"""What the store hands to the use cases and takes back: plain data, with no storage type, key or condition.
+
+Field names are those of the stored attributes, so that the store converts by name.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass
+class UserProfile:
+    user_id: str
+    login: str
+    contact_email: str
+    last_name: str
+    first_name: str
+    address_line1: str
+    address_line2: str | None
+    address_line3: str | None
+    postal_code: str | None
+    city: str
+    country: str
+    phone: str | None
+    fax: str | None
+    language: str
+    notifications: bool
+    status: str
+    created_at: datetime
+    reactivated_at: datetime | None
+    deactivated_at: datetime | None
+    updated_at: datetime | None
+    password_changed_at: datetime
+    secret_question: str
+    version: int = 1
+
+
+@dataclass
+class Credentials:
+    password_hash: str | None
+    secret_answer_hash: str | None
+    last_login_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    code: str
+    name: str
+
+
+@dataclass
+class Membership:
+    """A rattachement, with what « Mon Compte » shows of its structure and what managers' lists show of its user."""
+
+    user_id: str
+    structure_id: str
+    identifier: str
+    designation: str
+    role: str
+    manager_scope: str | None
+    status: str
+    valid_from: date
+    valid_until: date | None
+    comment: str | None
+    services: list[ServiceRef]  # empty: the whole structure
+    requested_at: datetime
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str | None
+    first_name: str
+    last_name: str
+    contact_email: str
+    address_line1: str | None
+    postal_code: str | None
+    city: str | None
+
+
+@dataclass
+class Subscription:
+    user_id: str
+    structure_id: str
+    identifier: str
+    designation: str
+    service_code: str | None
+    service_name: str | None
+    space: str
+    habilitation: str
+    status: str
+
+
+@dataclass
+class Attachment:
+    attachment_id: str
+    attachment_type: str
+    designation: str
+    file_name: str
+    extension: str
+    size: int
+    object_key: str
+    version: int = 1
+
+
+@dataclass
+class Account:
+    """Everything « Mon Compte » shows: one Query on the user's partition."""
+
+    profile: UserProfile
+    credentials: Credentials | None = None
+    memberships: list[Membership] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+@dataclass
+class Service:
+    structure_id: str
+    code: str
+    name: str
+    active: bool = True
+
+
+@dataclass
+class Structure:
+    structure_id: str
+    identifier: str
+    identifier_type: str
+    designation: str
+    label: str | None
+    structure_type: str
+    status: str
+    last_name: str | None
+    first_name: str | None
+    postal_code: str | None
+    city: str | None
+    country: str | None
+    address_line1: str | None
+    address_line2: str | None
+    principal_user_id: str
+    created_at: datetime
+    version: int = 1
+
+
+@dataclass
+class ManagerView:
+    """What « Activité du gestionnaire » shows: the user's rattachements and the requests waiting for its decision
+    (copies kept in its own partition, one Query)."""
+
+    memberships: list[Membership]
+    pending: list[Membership]
+
+
+@dataclass
+class Session:
+    user_id: str
+    token_hash: str
+    created_at: datetime
+    idle_until: datetime
+    absolute_until: datetime
+    previous_login_at: datetime | None
+    password_expired: bool = False
+
+
+@dataclass
+class OneTimeToken:
+    token_hash: str
+    purpose: str
+    user_id: str
+    expires_at: datetime
+
+
+@dataclass
+class Reminder:
+    day: str
+    user_id: str
+    reminder_kind: str
+    password_changed_at: datetime
