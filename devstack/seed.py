@@ -7,14 +7,16 @@ from datetime import UTC, datetime, timedelta
 import boto3
 
 from chalicelib import settings
-from chalicelib.domain import clock
-from chalicelib.domain.hashing import hash_secret
-from chalicelib.domain.memberships import PRINCIPAL, SCOPE_MANAGER, SECONDARY, USER, default_spaces
+from chalicelib.domain import clock, entities
+from chalicelib.domain.accounts import ACTIVE
+from chalicelib.domain.memberships import MEMBERSHIP, PRINCIPAL, SCOPE_MANAGER, SECONDARY, USER, default_spaces
 from chalicelib.domain.password_policy import password_problems
 from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.domain.subscriptions import CONSULTATION, MODIFICATION
+from chalicelib.services.hashing import hash_secret
+from chalicelib.services.memberships import new_membership
 from chalicelib.services.passwords import reminder_items
-from chalicelib.store import accounts, security, structures
-from chalicelib.store.structures import NewMembership
+from chalicelib.store import accounts, memberships, security, structures
 
 SPACES_OF_THE_GUIDE = ("Factures émises", "Sollicitations émises")
 SECRET_QUESTION = "Quel est le nom de mon premier animal de compagnie ?"
@@ -65,28 +67,31 @@ def check_demo_password(password: str) -> None:
         raise SystemExit(f"DEMO_PASSWORD does not meet the password policy ({problems[0].key}); choose another.")
 
 
-def _user(person: dict, password_hash: str, answer_hash: str, now: datetime):
-    user_id = uuid.uuid4().hex
+def _user(person: dict, password_hash: str, answer_hash: str, now: datetime) -> entities.UserProfile:
     values = {
-        "user_id": user_id, "address_line2": None, "address_line3": None, "country": "FR", "phone": None, "fax": None,
-        "language": "FR", "notifications": True, "status": "ACTIF", "created_at": CREATED, "updated_at": CREATED,
+        "user_id": uuid.uuid4().hex, "address_line2": None, "address_line3": None, "country": "FR", "phone": None,
+        "fax": None, "language": "FR", "notifications": True, "status": ACTIVE, "created_at": CREATED,
+        "updated_at": CREATED, "reactivated_at": None, "deactivated_at": None,
         # 17 days ago, so that the screen says « expire dans 163 jours » as in the guide.
         "password_changed_at": now - timedelta(days=17), "secret_question": SECRET_QUESTION, **person,
     }
-    return accounts.create_user(values, password_hash, answer_hash)
+    return accounts.create_user(entities.UserProfile(**values), password_hash, answer_hash)
 
 
-def _structure(values: dict, services: list[dict], principal_id: str, address: dict) -> object:
-    common = {"identifier_type": "SIRET", "structure_type": "PRIVEE", "status": "ACTIF", "country": "FR",
-              "principal_user_id": principal_id, "created_at": CREATED}
-    return structures.create_structure(uuid.uuid4().hex, {**common, **values, **address}, services)
+def _structure(values: dict, services: list[dict], principal_id: str, address: dict) -> entities.Structure:
+    common = {"identifier_type": "SIRET", "structure_type": "PRIVEE", "status": ACTIVE, "country": "FR",
+              "principal_user_id": principal_id, "created_at": CREATED, "label": None, "last_name": None,
+              "first_name": None, "address_line2": None}
+    structure = entities.Structure(structure_id=uuid.uuid4().hex, **{**common, **values, **address})
+    return structures.save_structure(structure, services)
 
 
 def _member(profile, structure, role: str, services: list[dict], scope: str | None = None) -> None:
-    structures.attach_member(structure, NewMembership(
-        user=profile, role=role, status="VALIDEE", valid_from=CREATED.date().isoformat(), valid_until=None,
-        comment=None, services=services, requested_at=CREATED, decided_at=CREATED, manager_scope=scope,
-    ), (), "MODIFICATION")
+    refs = [entities.ServiceRef(s["code"], s["name"]) for s in services]
+    membership = new_membership(structure, profile, role, MEMBERSHIP.transition("attach").target, CREATED.date(),
+                                None, None, refs, CREATED, manager_scope=scope)
+    membership.decided_at = CREATED
+    memberships.attach_member(structure, membership, (), MODIFICATION)
 
 
 def seed(demo_password: str) -> None:
@@ -106,27 +111,27 @@ def seed(demo_password: str) -> None:
     ebenisterie = _structure(EBENISTERIE, [ATELIER, POSE], ids["claire"], {
         "address_line1": "3 place des Tilleuls", "postal_code": "69002", "city": "Lyon"})
 
-    _member(people["paul"], menuiserie, "GESTIONNAIRE_PRINCIPAL", [])
-    _member(people["paul"], renovation, "GESTIONNAIRE_PRINCIPAL", [])
-    _member(people["julie"], menuiserie, "UTILISATEUR", [MOBURB])
-    _member(people["marc"], menuiserie, "GESTIONNAIRE_SECONDAIRE", [], scope="GESTIONNAIRE")
-    _member(people["claire"], ebenisterie, "GESTIONNAIRE_PRINCIPAL", [])
+    _member(people["paul"], menuiserie, PRINCIPAL, [])
+    _member(people["paul"], renovation, PRINCIPAL, [])
+    _member(people["julie"], menuiserie, USER, [MOBURB])
+    _member(people["marc"], menuiserie, SECONDARY, [], scope=SCOPE_MANAGER)
+    _member(people["claire"], ebenisterie, PRINCIPAL, [])
 
     # Paul's subscriptions are the guide's table (§5, 3/4); the others get the default spaces of their role.
-    for service, habilitation in ((MOBURB, "MODIFICATION"), (MEUBLES, "CONSULTATION_UNIQUEMENT")):
-        structures.add_subscriptions(menuiserie, ids["paul"], [service], SPACES_OF_THE_GUIDE, habilitation)
-    structures.add_subscriptions(renovation, ids["paul"], [], ("Sollicitations émises",), "MODIFICATION")
-    structures.add_subscriptions(menuiserie, ids["julie"], [MOBURB], default_spaces(USER), "MODIFICATION")
-    structures.add_subscriptions(menuiserie, ids["marc"], [], default_spaces(SECONDARY, SCOPE_MANAGER),
-                                 "MODIFICATION")
-    structures.add_subscriptions(ebenisterie, ids["claire"], [], default_spaces(PRINCIPAL), "MODIFICATION")
+    for service, habilitation in ((MOBURB, MODIFICATION), (MEUBLES, CONSULTATION)):
+        memberships.add_subscriptions(menuiserie, ids["paul"], [service], SPACES_OF_THE_GUIDE, habilitation)
+    memberships.add_subscriptions(renovation, ids["paul"], [], ("Sollicitations émises",), MODIFICATION)
+    memberships.add_subscriptions(menuiserie, ids["julie"], [MOBURB], default_spaces(USER), MODIFICATION)
+    memberships.add_subscriptions(menuiserie, ids["marc"], [], default_spaces(SECONDARY, SCOPE_MANAGER),
+                                  MODIFICATION)
+    memberships.add_subscriptions(ebenisterie, ids["claire"], [], default_spaces(PRINCIPAL), MODIFICATION)
 
     attachment_id = uuid.uuid4().hex
     object_key = f"users/{ids['paul']}/{attachment_id}"
     boto3.client("s3").put_object(
         Bucket=settings.attachments_bucket(), Key=object_key, Body=TINY_JPEG, ContentType="image/jpeg"
     )
-    accounts.add_attachment(ids["paul"], attachment_id, {
-        "attachment_type": "Divers", "designation": "Brochure présentation", "file_name": "brochure1.jpg",
-        "extension": "jpg", "size": len(TINY_JPEG), "object_key": object_key,
-    })
+    accounts.add_attachment(ids["paul"], entities.Attachment(
+        attachment_id=attachment_id, attachment_type="Divers", designation="Brochure présentation",
+        file_name="brochure1.jpg", extension="jpg", size=len(TINY_JPEG), object_key=object_key,
+    ))

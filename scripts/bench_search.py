@@ -35,6 +35,7 @@ def seed(count: int) -> dict:
 
     from faker import Faker
 
+    from chalicelib.domain.accounts import ACTIVE
     from chalicelib.store import structures
     from chalicelib.store.models import IdentifierClaim, Structure
     from devstack.aws import moto_table
@@ -56,7 +57,7 @@ def seed(count: int) -> dict:
         sid = f"{n:032x}"
         structure = Structure(
             structures.structure_pk(sid), structures.STRUCTURE_SK, structure_id=sid, identifier=siret(bases[n]),
-            identifier_type="SIRET", designation=designation, structure_type="PRIVEE", status="ACTIF",
+            identifier_type="SIRET", designation=designation, structure_type="PRIVEE", status=ACTIVE,
             address_line1=fake.street_address(), postal_code=fake.postcode(), city=fake.city(), country="FR",
             principal_user_id="bench", created_at=now, version=1,
         )

@@ -16,8 +16,6 @@ def run(days_back: int = 3) -> int:
     removed = 0
     for offset in range(days_back, -1, -1):
         day = (now - timedelta(days=offset)).date().isoformat()
-        for item in list(security.expired_before(day, now)):
-            security.delete_item(item)
-            removed += 1
+        removed += security.remove_expired(day, now)
     log.info("housekeeping removed %d expired item(s)", removed)
     return removed

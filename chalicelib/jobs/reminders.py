@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from chalicelib import settings
 from chalicelib.domain import clock
+from chalicelib.domain.accounts import ACTIVE
 from chalicelib.mail import sender
 from chalicelib.services.passwords import REMINDERS_BEFORE
 from chalicelib.store import accounts, security
@@ -18,7 +19,7 @@ def run() -> int:
     for reminder in list(security.reminders_of_day(today)):
         profile = accounts.get_profile(reminder.user_id)
         # A reminder of a password changed since, or of an account no longer active, has nothing to say.
-        if (profile is not None and profile.status == "ACTIF"
+        if (profile is not None and profile.status == ACTIVE
                 and profile.password_changed_at == reminder.password_changed_at):
             expires_at = profile.password_changed_at + timedelta(days=settings.password_lifetime_days())
             context = {"days": REMINDERS_BEFORE[reminder.reminder_kind], "expires_at": expires_at}

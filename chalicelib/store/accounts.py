@@ -1,17 +1,23 @@
 """Repository of user accounts: profile, credentials, login names and the items « Mon Compte » lists."""
 
-from dataclasses import dataclass, field
-
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain import entities
+from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import VersionConflict
+from chalicelib.domain.memberships import DEFAULT_HABILITATION, MEMBERSHIP
+from chalicelib.domain.states import Transition
+from chalicelib.store import memberships as membership_store
+from chalicelib.store.common import allowed_states, commit, entity
 from chalicelib.store.models import (
+    PROFILE_SK,
     Attachment,
     Credentials,
     Item,
     LoginName,
     Membership,
+    RequestCopy,
     Subscription,
     UserProfile,
     bind,
@@ -19,8 +25,8 @@ from chalicelib.store.models import (
     transaction_connection,
     user_pk,
 )
+from chalicelib.store.security import reminder_item
 
-PROFILE_SK = "PROFILE"
 CREDENTIALS_SK = "CREDENTIALS"
 LOGIN_SK = "LOGIN"
 
@@ -38,47 +44,47 @@ class LoginTaken(Exception):
     pass
 
 
-@dataclass
-class AccountItems:
-    profile: UserProfile
-    credentials: Credentials | None = None
-    memberships: list[Membership] = field(default_factory=list)
-    subscriptions: list[Subscription] = field(default_factory=list)
-    attachments: list[Attachment] = field(default_factory=list)
-
-
 def _login_pk(login: str) -> str:
     return f"LOGIN#{login.casefold()}"
 
 
-def load_account(user_id: str) -> AccountItems | None:
-    """Everything of one user's partition, in one Query (sessions live in their own partition)."""
+def _profile(item) -> entities.UserProfile:
+    return entity(entities.UserProfile, item)
+
+
+def _profile_key(user_id: str, version: int | None = None) -> UserProfile:
+    return UserProfile(user_pk(user_id), PROFILE_SK, version=version)
+
+
+def load_account(user_id: str) -> entities.Account | None:
+    """Everything « Mon Compte » shows of one user's partition, in one Query (sessions live in their own partition;
+    the copies of requests waiting for a manager's decision are left on the server)."""
     bind()
     account = None
     others = []
-    for item in Item.query(user_pk(user_id), consistent_read=True):
+    for item in Item.query(user_pk(user_id), consistent_read=True, filter_condition=Item.kind != RequestCopy):
         if isinstance(item, UserProfile):
-            account = AccountItems(profile=item)
+            account = entities.Account(profile=_profile(item))
         else:
             others.append(item)
     if account is None:
         return None
     for item in others:
         if isinstance(item, Credentials):
-            account.credentials = item
+            account.credentials = entity(entities.Credentials, item)
         elif isinstance(item, Membership):
-            account.memberships.append(item)
+            account.memberships.append(membership_store.to_membership(item))
         elif isinstance(item, Subscription):
-            account.subscriptions.append(item)
+            account.subscriptions.append(entity(entities.Subscription, item))
         elif isinstance(item, Attachment):
-            account.attachments.append(item)
+            account.attachments.append(entity(entities.Attachment, item))
     return account
 
 
-def get_profile(user_id: str) -> UserProfile | None:
+def get_profile(user_id: str) -> entities.UserProfile | None:
     bind()
     try:
-        return UserProfile.get(user_pk(user_id), PROFILE_SK, consistent_read=True)
+        return _profile(UserProfile.get(user_pk(user_id), PROFILE_SK, consistent_read=True))
     except DoesNotExist:
         return None
 
@@ -91,35 +97,37 @@ def find_user_id(login: str) -> str | None:
         return None
 
 
-def get_profile_and_credentials(user_id: str) -> tuple[UserProfile | None, Credentials | None]:
+def get_profile_and_credentials(user_id: str) -> tuple[entities.UserProfile | None, entities.Credentials | None]:
     """Both items of a login check in one request (a Query on the two keys' range would read the whole partition)."""
     bind()
     profile = credentials = None
     keys = [(user_pk(user_id), PROFILE_SK), (user_pk(user_id), CREDENTIALS_SK)]
     for item in Item.batch_get(keys, consistent_read=True):
         if isinstance(item, UserProfile):
-            profile = item
+            profile = _profile(item)
         elif isinstance(item, Credentials):
-            credentials = item
+            credentials = entity(entities.Credentials, item)
     return profile, credentials
 
 
-def create_user(profile_values: dict, password_hash: str | None, secret_answer_hash: str | None) -> UserProfile:
+def create_user(profile: entities.UserProfile, password_hash: str | None,
+                secret_answer_hash: str | None) -> entities.UserProfile:
     """Create a user, its credentials and its unique login name together, or nothing if the login is taken."""
     bind()
-    user_id = profile_values["user_id"]
-    profile = UserProfile(user_pk(user_id), PROFILE_SK, **profile_values)
+    user_id = profile.user_id
+    values = {name: value for name, value in vars(profile).items() if name != "version"}
+    item = UserProfile(user_pk(user_id), PROFILE_SK, **values)
     credentials = Credentials(
         user_pk(user_id), CREDENTIALS_SK, password_hash=password_hash, secret_answer_hash=secret_answer_hash,
     )
-    login_name = LoginName(_login_pk(profile_values["login"]), LOGIN_SK, user_id=user_id)
+    login_name = LoginName(_login_pk(profile.login), LOGIN_SK, user_id=user_id)
     try:
         with TransactWrite(connection=transaction_connection()) as transaction:
             transaction.save(login_name, condition=LoginName.pk.does_not_exist())
-            transaction.save(profile)
+            transaction.save(item)
             transaction.save(credentials, condition=Credentials.pk.does_not_exist())
     except TransactWriteError as error:
-        raise LoginTaken(profile_values["login"]) from error
+        raise LoginTaken(profile.login) from error
     profile.version = 1
     return profile
 
@@ -131,50 +139,89 @@ def _profile_actions(changes: dict) -> list:
     return set_actions(UserProfile, changes)
 
 
-def update_profile(user_id: str, expected_version: int, changes: dict) -> UserProfile:
-    """One UpdateItem, conditioned on the version the person read: a stale write raises VersionConflict."""
+def update_profile(user_id: str, expected_version: int, changes: dict) -> entities.UserProfile:
+    """One UpdateItem, conditioned on the version the person read: a stale write raises VersionConflict. Returns the
+    profile as saved."""
     bind()
-    profile = UserProfile(user_pk(user_id), PROFILE_SK, version=expected_version)
+    profile = _profile_key(user_id, expected_version)
     try:
         profile.update(actions=_profile_actions(changes), condition=UserProfile.pk.exists())
     except UpdateError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             raise VersionConflict() from error
         raise
-    return profile
+    return _profile(profile)
 
 
 def update_profile_and_credentials(
     user_id: str, expected_version: int, changes: dict, credential_changes: dict, expected_password_hash: str | None,
-    extra_items=(), profile_condition=None,
+    reminders: list[entities.Reminder] = (), transition: Transition | None = None,
 ) -> None:
-    """Profile and secrets in one TransactWriteItems (with ``extra_items`` saved alongside, such as the reminders of
-    a new password); the password hash must still be the one just verified."""
+    """Profile and secrets in one TransactWriteItems (with the reminders of a new password); the password hash must
+    still be the one just verified, and the account in a state ``transition`` starts from (whose target it takes)."""
     bind()
-    profile = UserProfile(user_pk(user_id), PROFILE_SK, version=expected_version)
+    profile = _profile_key(user_id, expected_version)
     credentials = Credentials(user_pk(user_id), CREDENTIALS_SK)
     credential_attributes = Credentials.get_attributes()
     hash_condition = (Credentials.password_hash == expected_password_hash if expected_password_hash
                       else Credentials.pk.exists())
-    condition = UserProfile.pk.exists() if profile_condition is None else UserProfile.pk.exists() & profile_condition
-    try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
-            transaction.update(profile, actions=_profile_actions(changes), condition=condition)
-            transaction.update(
-                credentials,
-                actions=[credential_attributes[name].set(value) for name, value in credential_changes.items()],
-                condition=hash_condition,
-            )
-            for item in extra_items:
-                transaction.save(item)
-    except TransactWriteError as error:
-        if error.cause_response_code == "TransactionCanceledException":
-            raise VersionConflict() from error
-        raise
+    condition = UserProfile.pk.exists()
+    if transition is not None:
+        changes = {**changes, "status": transition.target}
+        condition = condition & allowed_states(UserProfile, UserProfile.status, transition)
+
+    def write(transaction):
+        transaction.update(profile, actions=_profile_actions(changes), condition=condition)
+        transaction.update(
+            credentials,
+            actions=[credential_attributes[name].set(value) for name, value in credential_changes.items()],
+            condition=hash_condition,
+        )
+        for reminder in reminders:
+            transaction.save(reminder_item(reminder))
+
+    commit(write, VersionConflict)
 
 
-def add_attachment(user_id: str, attachment_id: str, values: dict) -> None:
+def add_attachment(user_id: str, attachment: entities.Attachment) -> None:
     bind()
-    Attachment(user_pk(user_id), f"ATTACHMENT#{attachment_id}", attachment_id=attachment_id, **values).save(
+    values = {name: value for name, value in vars(attachment).items() if name != "version"}
+    Attachment(user_pk(user_id), f"ATTACHMENT#{attachment.attachment_id}", **values).save(
         condition=Attachment.pk.does_not_exist()
     )
+
+
+def deactivate_account(profile: entities.UserProfile, suspended: list[entities.Membership],
+                       withdrawn: list[entities.Membership], transfers: list[tuple], moment, manager_spaces) -> None:
+    """Hand over every structure the user leads (``transfers``: structure, former, successor, the structure's pending
+    requests that the successor gets copies of), suspend its links, withdraw its pending requests (and their copies)
+    and deactivate the account: one transaction, so that no structure is ever left without its principal manager and
+    no manager can validate a request of a deactivated account."""
+    bind()
+    handed_over = {former.structure_id for _, former, _, _ in transfers}
+    withdrawn_copies = [copy for request in withdrawn for copy in membership_store.copies_of(request)]
+    successor_copies = [copy for _, _, successor, pending in transfers
+                        for copy in membership_store.request_copies(successor.user_id, pending)]
+    suspend, withdraw = MEMBERSHIP.transition("suspend"), MEMBERSHIP.transition("withdraw")
+
+    def write(transaction):
+        for structure, _, successor, _ in transfers:
+            membership_store.transfer_writes(structure, None, successor, manager_spaces, DEFAULT_HABILITATION)(
+                transaction)
+        for membership in suspended:
+            hand_over = membership.structure_id in handed_over
+            membership_store.suspend_update(transaction, membership, suspend, hand_over)
+        for request in withdrawn:
+            membership_store.status_update(transaction, request, withdraw)
+        for copy in withdrawn_copies:
+            transaction.delete(copy)
+        for copy in successor_copies:
+            transaction.save(copy)
+        transaction.update(
+            _profile_key(profile.user_id, profile.version),
+            actions=[UserProfile.status.set(ACCOUNT.transition("deactivate").target),
+                     UserProfile.deactivated_at.set(moment), UserProfile.updated_at.set(moment)],
+            condition=allowed_states(UserProfile, UserProfile.status, ACCOUNT.transition("deactivate")),
+        )
+
+    commit(write)

@@ -10,7 +10,11 @@ Partitions:
   identifier unique.
 - ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items, one per word of a searchable
   field, carrying what a result line shows; ``IS#...`` the same for the inner suffixes of words (``*term*`` searches).
-GSI ``gsi1`` is the inverted index of memberships: ``MEMBERS#<structure id>`` / ``<status>#<user id>``.
+- ``USER#<manager id>`` / ``MANAGE#<structure>#<requester id>``: a copy of a pending request in the partition of each
+  manager who may decide it, so that « Activité du gestionnaire » is one Query whatever the number of structures.
+GSI ``gsi1`` is overloaded: the inverted index of memberships (``MEMBERS#<structure id>`` / ``<status>#<user id>``),
+the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), and what
+expires on a day (``EXPIRY#<day>``).
 """
 
 from pynamodb.attributes import (
@@ -101,7 +105,11 @@ def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
 
 
-class UserProfile(Item, discriminator="USER"):
+PROFILE_SK = "PROFILE"
+PROFILE_KIND = "USER"  # the stream filter of infra/resources.json names it too
+
+
+class UserProfile(Item, discriminator=PROFILE_KIND):
     user_id = UnicodeAttribute()
     login = UnicodeAttribute()
     contact_email = UnicodeAttribute()
@@ -209,7 +217,7 @@ class Service(Item, discriminator="SERVICE"):
     active = BooleanAttribute(default=True)
 
 
-class Membership(Item, discriminator="MEMBERSHIP"):
+class MembershipFields:
     """A rattachement: the user's link to a structure, copied with what « Mon Compte » shows of the structure."""
 
     user_id = UnicodeAttribute()
@@ -234,6 +242,17 @@ class Membership(Item, discriminator="MEMBERSHIP"):
     address_line1 = UnicodeAttribute(null=True)
     postal_code = UnicodeAttribute(null=True)
     city = UnicodeAttribute(null=True)
+
+
+class Membership(MembershipFields, Item, discriminator="MEMBERSHIP"):
+    pass
+
+
+REQUEST_COPY_KIND = "REQUEST_COPY"
+
+
+class RequestCopy(MembershipFields, Item, discriminator=REQUEST_COPY_KIND):
+    """A pending request as one of the managers who may decide it finds it in its own partition."""
 
 
 class Subscription(Item, discriminator="SUBSCRIPTION"):

@@ -12,8 +12,10 @@ from datetime import datetime
 
 from pynamodb.exceptions import DeleteError, DoesNotExist
 
+from chalicelib.domain import entities
 from chalicelib.domain.throttle import Attempts
-from chalicelib.store.models import LoginAttempts, OneTimeToken, Reminder, bind
+from chalicelib.store.common import entity
+from chalicelib.store.models import Item, LoginAttempts, OneTimeToken, Reminder, bind
 
 REMINDER_SHARDS = 8
 
@@ -53,26 +55,31 @@ def stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def save_token(token_hash: str, purpose: str, user_id: str, expires_at: datetime) -> None:
+def _token_pk(token_hash: str) -> str:
+    return f"TOKEN#{token_hash}"
+
+
+def save_token(token: entities.OneTimeToken) -> None:
     bind()
-    pk = f"TOKEN#{token_hash}"
-    OneTimeToken(pk, "TOKEN", purpose=purpose, user_id=user_id, expires_at=expires_at,
-                 **expiry_keys(expires_at, pk, "TOKEN")).save()
+    pk = _token_pk(token.token_hash)
+    OneTimeToken(pk, "TOKEN", purpose=token.purpose, user_id=token.user_id, expires_at=token.expires_at,
+                 **expiry_keys(token.expires_at, pk, "TOKEN")).save()
 
 
-def peek_token(token_hash: str) -> OneTimeToken | None:
+def peek_token(token_hash: str) -> entities.OneTimeToken | None:
     bind()
     try:
-        return OneTimeToken.get(f"TOKEN#{token_hash}", "TOKEN", consistent_read=True)
+        item = OneTimeToken.get(_token_pk(token_hash), "TOKEN", consistent_read=True)
     except DoesNotExist:
         return None
+    return entity(entities.OneTimeToken, item, token_hash=token_hash)
 
 
-def consume_token(token: OneTimeToken) -> bool:
+def consume_token(token: entities.OneTimeToken) -> bool:
     """Delete the token if it is still there: True for the one caller that used it."""
     bind()
     try:
-        token.delete(condition=OneTimeToken.pk.exists())
+        OneTimeToken(_token_pk(token.token_hash), "TOKEN").delete(condition=OneTimeToken.pk.exists())
     except DeleteError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
@@ -80,44 +87,43 @@ def consume_token(token: OneTimeToken) -> bool:
     return True
 
 
-def reminder_items(user_id: str, days: dict[str, str], changed_at: datetime) -> list[Reminder]:
-    """Reminder items for ``days`` ({kind: ISO day}); written with the password change that sets them."""
-    shard = int(user_id[-4:], 16) % REMINDER_SHARDS
-    return [
-        Reminder(f"REMIND#{day}#{shard}", f"{user_id}#{kind}", user_id=user_id, reminder_kind=kind,
-                 password_changed_at=changed_at)
-        for kind, day in days.items()
-    ]
+def _reminder_key(reminder: entities.Reminder) -> tuple[str, str]:
+    shard = int(reminder.user_id[-4:], 16) % REMINDER_SHARDS
+    return f"REMIND#{reminder.day}#{shard}", f"{reminder.user_id}#{reminder.reminder_kind}"
 
 
-def save_reminders(reminders: list[Reminder]) -> None:
+def reminder_item(reminder: entities.Reminder) -> Reminder:
+    """The stored reminder (written with the password change that sets it)."""
+    return Reminder(*_reminder_key(reminder), user_id=reminder.user_id, reminder_kind=reminder.reminder_kind,
+                    password_changed_at=reminder.password_changed_at)
+
+
+def save_reminders(reminders: list[entities.Reminder]) -> None:
     """Write reminders outside a password change (the demo data, whose passwords are set by seeding)."""
     bind()
     with Reminder.batch_write() as batch:
         for reminder in reminders:
-            batch.save(reminder)
+            batch.save(reminder_item(reminder))
 
 
 def reminders_of_day(day: str):
     """Every reminder of ``day``: one Query per shard."""
     bind()
     for shard in range(REMINDER_SHARDS):
-        yield from Reminder.query(f"REMIND#{day}#{shard}")
+        for item in Reminder.query(f"REMIND#{day}#{shard}"):
+            yield entity(entities.Reminder, item, day=day)
 
 
-def delete_reminder(reminder: Reminder) -> None:
+def delete_reminder(reminder: entities.Reminder) -> None:
     bind()
-    reminder.delete()
+    Reminder(*_reminder_key(reminder)).delete()
 
 
-def expired_before(day: str, now: datetime):
-    """Sessions and tokens whose expiry day is ``day`` and whose time is past."""
-    from chalicelib.store.models import Item
-
+def remove_expired(day: str, now: datetime) -> int:
+    """Delete the sessions and tokens whose expiry day is ``day`` and whose time is past; how many went."""
     bind()
-    yield from Item.structure_members.query(f"EXPIRY#{day}", Item.gsi1sk < stamp(now))
-
-
-def delete_item(item) -> None:
-    bind()
-    item.delete()
+    removed = 0
+    for item in list(Item.structure_members.query(f"EXPIRY#{day}", Item.gsi1sk < stamp(now))):
+        item.delete()
+        removed += 1
+    return removed

@@ -2,12 +2,16 @@
 
 from datetime import datetime
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.store.accounts import CREDENTIALS_SK
-from chalicelib.store.models import Credentials, Session, bind, transaction_connection, user_pk
+from chalicelib.domain import entities
+from chalicelib.store.common import entity
+from chalicelib.store.memberships import membership_sk, to_membership
+from chalicelib.store.models import Credentials, Item, Membership, Session, bind, transaction_connection, user_pk
 from chalicelib.store.security import expiry_keys
+
+CREDENTIALS_SK = "CREDENTIALS"
 
 
 def _session_pk(user_id: str) -> str:
@@ -34,17 +38,37 @@ def open_session(
         )
 
 
-def get_session(user_id: str, token_hash: str) -> Session | None:
+def _session(item) -> entities.Session:
+    return entity(entities.Session, item, token_hash=item.sk, password_expired=bool(item.password_expired))
+
+
+def get_session(user_id: str, token_hash: str) -> entities.Session | None:
     bind()
     try:
-        return Session.get(_session_pk(user_id), token_hash, consistent_read=True)
+        return _session(Session.get(_session_pk(user_id), token_hash, consistent_read=True))
     except DoesNotExist:
         return None
 
 
-def extend_session(session: Session, idle_until: datetime) -> None:
+def get_session_and_membership(user_id: str, token_hash: str, structure_id: str) -> tuple[
+        entities.Session | None, entities.Membership | None]:
+    """The session and the user's rattachement to one structure: one BatchGetItem, read consistently, so that a
+    manager whose role was just taken away is refused at once."""
     bind()
-    session.update(actions=[Session.idle_until.set(idle_until)], condition=Session.pk.exists())
+    session = membership = None
+    keys = [(_session_pk(user_id), token_hash), (user_pk(user_id), membership_sk(structure_id))]
+    for item in Item.batch_get(keys, consistent_read=True):
+        if isinstance(item, Session):
+            session = _session(item)
+        elif isinstance(item, Membership):
+            membership = to_membership(item)
+    return session, membership
+
+
+def extend_session(session: entities.Session, idle_until: datetime) -> None:
+    bind()
+    Session(_session_pk(session.user_id), session.token_hash).update(
+        actions=[Session.idle_until.set(idle_until)], condition=Session.pk.exists())
 
 
 def close_session(user_id: str, token_hash: str) -> None:
@@ -52,9 +76,15 @@ def close_session(user_id: str, token_hash: str) -> None:
     Session(_session_pk(user_id), token_hash).delete()
 
 
-def clear_password_expired(session: Session) -> None:
+def clear_password_expired(user_id: str, token_hash: str) -> None:
+    """The session may do everything again (if it has not ended meanwhile)."""
     bind()
-    session.update(actions=[Session.password_expired.set(False)], condition=Session.pk.exists())
+    try:
+        Session(_session_pk(user_id), token_hash).update(
+            actions=[Session.password_expired.set(False)], condition=Session.pk.exists())
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
 def close_other_sessions(user_id: str, keep_token_hash: str | None) -> int:

@@ -1,0 +1,46 @@
+"""What every repository shares: items to domain objects, transitions to conditions, one transaction."""
+
+import dataclasses
+from datetime import date
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.domain.errors import ConcurrentChange
+from chalicelib.domain.states import ABSENT, Transition
+from chalicelib.store.models import transaction_connection
+
+
+def entity(cls, item, **values):
+    """The domain object ``cls`` with the attributes of ``item`` of the same names (``values`` take precedence)."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{name: getattr(item, name) for name in names - set(values)}, **values)
+
+
+def iso_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def iso_text(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def allowed_states(model, attribute, transition: Transition):
+    """The condition that the item is in one of the transition's starting states (or absent, where it may be)."""
+    present = [state for state in transition.sources if state is not ABSENT]
+    condition = attribute.is_in(*present) if present else None
+    if ABSENT in transition.sources:
+        absent = model.pk.does_not_exist()
+        condition = absent if condition is None else absent | condition
+    return condition
+
+
+def commit(write, conflict=ConcurrentChange):
+    """Run ``write(transaction)`` in one TransactWriteItems; a failed condition raises ``conflict``."""
+    try:
+        with TransactWrite(connection=transaction_connection()) as transaction:
+            write(transaction)
+    except TransactWriteError as error:
+        if error.cause_response_code == "TransactionCanceledException":
+            raise conflict() from error
+        raise

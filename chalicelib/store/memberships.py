@@ -1,0 +1,443 @@
+"""Repository of rattachements (memberships), the subscriptions they give, and the copies of pending requests that
+their managers read.
+
+- ``USER#<id>`` / ``MEMBERSHIP#<structure>``: the rattachement, in its user's partition (« Mon Compte » is one Query),
+  indexed by ``gsi1`` under ``MEMBERS#<structure>`` / ``<status>#<user>`` (members and requests of a structure: one
+  Query).
+- ``USER#<id>`` / ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``: an abonnement.
+- ``USER#<manager>`` / ``MANAGE#<structure>#<requester>``: a pending request copied for each manager who may decide it,
+  indexed by ``gsi1`` under ``COPIES#<requester>`` / ``<structure>#<manager>`` so that a decision removes every copy.
+
+Every change is one TransactWriteItems whose conditions come from the state machines' transitions: no double
+decision, no second principal manager, no change on a link someone else changed first.
+"""
+
+import logging
+from datetime import datetime
+
+from pynamodb.exceptions import DoesNotExist, UpdateError
+
+from chalicelib.domain import entities
+from chalicelib.domain.accounts import ACCOUNT
+from chalicelib.domain.errors import MembershipExists
+from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED
+from chalicelib.domain.states import Transition
+from chalicelib.domain.subscriptions import SUBSCRIPTION
+from chalicelib.store.common import allowed_states, commit, entity, iso_date, iso_text
+from chalicelib.store.models import (
+    PROFILE_SK,
+    Item,
+    Membership,
+    RequestCopy,
+    ServiceRef,
+    Structure,
+    Subscription,
+    UserProfile,
+    bind,
+    set_actions,
+    user_pk,
+)
+from chalicelib.store.structures import structure_item
+
+log = logging.getLogger(__name__)
+
+# What a membership copies of its member's profile (so that managers' lists are one Query).
+MEMBER_COPIES = ("first_name", "last_name", "contact_email", "address_line1", "postal_code", "city")
+# A transaction holds at most 100 items: request copies past this many are written (or removed) right after it.
+COPIES_IN_TRANSACTION = 50
+MEMBERSHIP_PREFIX = "MEMBERSHIP#"
+COPY_PREFIX = "MANAGE#"
+
+
+def members_pk(structure_id: str) -> str:
+    return f"MEMBERS#{structure_id}"
+
+
+def membership_sk(structure_id: str) -> str:
+    return f"{MEMBERSHIP_PREFIX}{structure_id}"
+
+
+def _copy_sk(structure_id: str, requester_id: str) -> str:
+    return f"{COPY_PREFIX}{structure_id}#{requester_id}"
+
+
+def _copies_pk(requester_id: str) -> str:
+    return f"COPIES#{requester_id}"
+
+
+def _subscription_sk(structure_id: str, service_code: str | None, space: str, habilitation: str) -> str:
+    return f"SUBSCRIPTION#{structure_id}#{service_code or '-'}#{space}#{habilitation}"
+
+
+def to_membership(item) -> entities.Membership:
+    return entity(
+        entities.Membership, item, valid_from=iso_date(item.valid_from), valid_until=iso_date(item.valid_until),
+        services=[entities.ServiceRef(s.code, s.name) for s in (item.services or [])],
+    )
+
+
+def _fields(membership: entities.Membership) -> dict:
+    return {
+        name: getattr(membership, name) for name in entities.Membership.__dataclass_fields__
+        if name not in ("valid_from", "valid_until", "services")
+    } | {
+        "valid_from": iso_text(membership.valid_from), "valid_until": iso_text(membership.valid_until),
+        "services": [ServiceRef(code=s.code, name=s.name) for s in membership.services] or None,
+    }
+
+
+def _membership_item(membership: entities.Membership) -> Membership:
+    return Membership(
+        user_pk(membership.user_id), membership_sk(membership.structure_id), **_fields(membership),
+        gsi1pk=members_pk(membership.structure_id), gsi1sk=f"{membership.status}#{membership.user_id}",
+    )
+
+
+def _key_item(membership: entities.Membership) -> Membership:
+    """The stored membership as a key, for updates and condition checks."""
+    return Membership(user_pk(membership.user_id), membership_sk(membership.structure_id))
+
+
+def _copy_item(manager_id: str, request: entities.Membership) -> RequestCopy:
+    return RequestCopy(
+        user_pk(manager_id), _copy_sk(request.structure_id, request.user_id), **_fields(request),
+        gsi1pk=_copies_pk(request.user_id), gsi1sk=f"{request.structure_id}#{manager_id}",
+    )
+
+
+def _status_actions(membership: entities.Membership, status: str) -> list:
+    return [Membership.status.set(status), Membership.gsi1sk.set(f"{status}#{membership.user_id}")]
+
+
+def _subscription_items(structure: entities.Structure, user_id: str, services, spaces, habilitation: str) -> list:
+    targets = services or [None]
+    status = SUBSCRIPTION.transition("grant").target
+    return [
+        Subscription(
+            user_pk(user_id), _subscription_sk(structure.structure_id, s.code if s else None, space, habilitation),
+            user_id=user_id, structure_id=structure.structure_id, identifier=structure.identifier,
+            designation=structure.designation, service_code=s.code if s else None,
+            service_name=s.name if s else None, space=space, habilitation=habilitation, status=status,
+        )
+        for s in targets for space in spaces
+    ]
+
+
+def _write_in_parts(transaction, items: list, delete: bool = False) -> list:
+    """Put the first items in ``transaction``; return those that must follow it (derived data, rewritten by a retry)."""
+    for item in items[:COPIES_IN_TRANSACTION]:
+        transaction.delete(item) if delete else transaction.save(item)
+    return items[COPIES_IN_TRANSACTION:]
+
+
+def _write_rest(items: list, delete: bool = False) -> None:
+    if items:
+        with RequestCopy.batch_write() as batch:
+            for item in items:
+                batch.delete(item) if delete else batch.save(item)
+
+
+# Reads -------------------------------------------------------------------------------------------------------------
+
+def get_membership(user_id: str, structure_id: str) -> entities.Membership | None:
+    bind()
+    try:
+        return to_membership(Membership.get(user_pk(user_id), membership_sk(structure_id), consistent_read=True))
+    except DoesNotExist:
+        return None
+
+
+def members(structure_id: str, status: str | None = None) -> list[entities.Membership]:
+    """Members of a structure from the inverted index: one Query (of one status, or all)."""
+    bind()
+    condition = Membership.gsi1sk.startswith(f"{status}#") if status else None
+    return [to_membership(item) for item in Item.structure_members.query(members_pk(structure_id), condition)
+            if isinstance(item, Membership)]
+
+
+def memberships_of(user_id: str, status: str | None = None) -> list[entities.Membership]:
+    bind()
+    condition = Membership.status == status if status else None
+    return [to_membership(item) for item in Membership.query(
+        user_pk(user_id), Membership.sk.startswith(MEMBERSHIP_PREFIX), condition, consistent_read=True)]
+
+
+def manager_view(user_id: str) -> entities.ManagerView:
+    """The user's rattachements and the copies of the requests waiting for it: one Query on its partition (the two
+    sort-key prefixes are neighbours)."""
+    bind()
+    view = entities.ManagerView([], [])
+    for item in Item.query(user_pk(user_id), Item.sk.between(COPY_PREFIX, MEMBERSHIP_PREFIX + "\uffff"),
+                           consistent_read=True):
+        if isinstance(item, RequestCopy):
+            view.pending.append(to_membership(item))
+        elif isinstance(item, Membership):
+            view.memberships.append(to_membership(item))
+    return view
+
+
+def subscriptions_of(user_id: str, structure_id: str) -> list[entities.Subscription]:
+    bind()
+    return [entity(entities.Subscription, item) for item in Subscription.query(
+        user_pk(user_id), Subscription.sk.startswith(f"SUBSCRIPTION#{structure_id}#"))]
+
+
+def _copies_of(requester_id: str, structure_id: str) -> list[RequestCopy]:
+    return [item for item in Item.structure_members.query(
+        _copies_pk(requester_id), Item.gsi1sk.startswith(f"{structure_id}#")) if isinstance(item, RequestCopy)]
+
+
+def copies_of(request: entities.Membership) -> list[RequestCopy]:
+    """Every manager's copy of a pending request (for a transaction that ends it)."""
+    bind()
+    return _copies_of(request.user_id, request.structure_id)
+
+
+# Writes ------------------------------------------------------------------------------------------------------------
+
+def founder_writes(structure: entities.Structure, founder: entities.Membership, spaces, habilitation: str):
+    """What the creation of a structure writes for its creator (``save_structure(also=...)``)."""
+    item = _membership_item(founder)
+
+    def write(transaction):
+        transaction.save(item, condition=allowed_states(Membership, Membership.status, MEMBERSHIP.transition("found")))
+        for subscription in _subscription_items(structure, founder.user_id, [], spaces, habilitation):
+            transaction.save(subscription)
+
+    return write
+
+
+def request_membership(request: entities.Membership, managers: list[str]) -> None:
+    """Write a pending request (unless one is pending or the user is attached already), and its copy for each of
+    ``managers``."""
+    bind()
+    item = _membership_item(request)
+    condition = allowed_states(Membership, Membership.status, MEMBERSHIP.transition("request"))
+    copies = [_copy_item(manager_id, request) for manager_id in managers]
+    rest = []
+
+    def write(transaction):
+        nonlocal rest
+        transaction.save(item, condition=condition)
+        rest = _write_in_parts(transaction, copies)
+
+    commit(write, MembershipExists)
+    _write_rest(rest)
+
+
+def attach_member(structure: entities.Structure, membership: entities.Membership, spaces, habilitation: str) -> None:
+    """A manager attaches a user on its own initiative: validated membership and default subscriptions at once."""
+    bind()
+    item = _membership_item(membership)
+
+    def write(transaction):
+        transaction.save(item, condition=allowed_states(Membership, Membership.status, MEMBERSHIP.transition("attach")))
+        for subscription in _subscription_items(structure, membership.user_id, membership.services, spaces,
+                                                habilitation):
+            transaction.save(subscription)
+
+    commit(write, MembershipExists)
+
+
+def _manager_check(transaction, manager: entities.Membership) -> None:
+    """The change holds only if its author still manages the structure when it is written."""
+    transaction.condition_check(
+        Membership, user_pk(manager.user_id), membership_sk(manager.structure_id),
+        condition=(Membership.status == VALIDATED) & (Membership.role == manager.role),
+    )
+
+
+def decide_request(
+    structure: entities.Structure, request: entities.Membership, manager: entities.Membership, transition: Transition,
+    reason: str | None, moment: datetime, spaces, habilitation: str,
+) -> None:
+    """Validate (with the default subscriptions of the role) or refuse a pending request, once, while its author's
+    account is active; every manager's copy of it goes."""
+    bind()
+    actions = [*_status_actions(request, transition.target), Membership.decided_at.set(moment),
+               Membership.decided_by.set(manager.user_id)]
+    actions.append(Membership.decision_reason.set(reason) if reason else Membership.decision_reason.remove())
+    copies, rest = _copies_of(request.user_id, request.structure_id), []
+
+    def write(transaction):
+        nonlocal rest
+        _manager_check(transaction, manager)
+        transaction.condition_check(UserProfile, user_pk(request.user_id), PROFILE_SK,
+                                    condition=UserProfile.status.is_in(*ACCOUNT.transition("deactivate").sources))
+        transaction.update(_key_item(request), actions=actions,
+                           condition=allowed_states(Membership, Membership.status, transition))
+        if transition.target == VALIDATED:
+            for subscription in _subscription_items(structure, request.user_id, request.services, spaces,
+                                                    habilitation):
+                transaction.save(subscription)
+        rest = _write_in_parts(transaction, copies, delete=True)
+
+    commit(write)
+    _write_rest(rest, delete=True)
+
+
+def drop_copy(manager_id: str, structure_id: str, requester_id: str) -> None:
+    """Remove a manager's copy of a request no longer pending (one left behind by an index still catching up)."""
+    bind()
+    RequestCopy(user_pk(manager_id), _copy_sk(structure_id, requester_id)).delete()
+
+
+def end_membership(membership: entities.Membership, transition: Transition,
+                   subscriptions: list[entities.Subscription]) -> None:
+    """Leave a structure, or withdraw a pending request: the link is ended and its subscriptions and copies go."""
+    bind()
+    copies = _copies_of(membership.user_id, membership.structure_id) if membership.status == PENDING else []
+    rest = []
+
+    def write(transaction):
+        nonlocal rest
+        transaction.update(
+            _key_item(membership), actions=[*_status_actions(membership, transition.target),
+                                            Membership.manager_scope.remove()],
+            condition=allowed_states(Membership, Membership.status, transition)
+            & Membership.role.is_in(*ROLE.transition("demote").sources),
+        )
+        for subscription in subscriptions:
+            transaction.delete(Subscription(user_pk(subscription.user_id), _subscription_sk(
+                subscription.structure_id, subscription.service_code, subscription.space, subscription.habilitation)))
+        rest = _write_in_parts(transaction, copies, delete=True)
+
+    commit(write)
+    _write_rest(rest, delete=True)
+
+
+def role_update(transaction, membership: entities.Membership, transition: Transition, scope: str | None) -> None:
+    """Give a validated rattachement the role ``transition`` leads to, conditioned on its starting roles."""
+    transaction.update(
+        _key_item(membership),
+        actions=[Membership.role.set(transition.target),
+                 Membership.manager_scope.set(scope) if scope else Membership.manager_scope.remove()],
+        condition=(Membership.status == VALIDATED) & Membership.role.is_in(*transition.sources),
+    )
+
+
+def save_subscriptions(transaction, structure: entities.Structure, user_id: str, spaces, habilitation: str) -> None:
+    for subscription in _subscription_items(structure, user_id, [], spaces, habilitation):
+        transaction.save(subscription)
+
+
+def request_copies(manager_id: str, pending: list[entities.Membership]) -> list[RequestCopy]:
+    """Copies of ``pending`` requests for a new manager (written with the change that makes it one)."""
+    return [_copy_item(manager_id, request) for request in pending]
+
+
+def transfer_writes(structure: entities.Structure, former: entities.Membership | None,
+                    successor: entities.Membership, manager_spaces, habilitation: str):
+    """What moves the principal role from ``former`` (None: already written by the caller) to ``successor``."""
+    def write(transaction):
+        transaction.update(
+            structure_item(structure),
+            actions=[Structure.principal_user_id.set(successor.user_id)],
+            condition=Structure.principal_user_id == structure.principal_user_id,
+        )
+        if former is not None:
+            role_update(transaction, former, ROLE.transition("hand_over"), None)
+        role_update(transaction, successor, ROLE.transition("take_over"), None)
+        save_subscriptions(transaction, structure, successor.user_id, manager_spaces, habilitation)
+
+    return write
+
+
+def transfer_principal(structure: entities.Structure, former: entities.Membership, successor: entities.Membership,
+                       manager_spaces, habilitation: str, pending: list[entities.Membership]) -> None:
+    """Move the principal role in one transaction: the structure names exactly one principal at every moment, and the
+    condition on it makes a concurrent transfer fail instead of leaving two principals."""
+    bind()
+    rest = []
+    copies = request_copies(successor.user_id, pending)
+
+    def write(transaction):
+        nonlocal rest
+        transfer_writes(structure, former, successor, manager_spaces, habilitation)(transaction)
+        rest = _write_in_parts(transaction, copies)
+
+    commit(write)
+    _write_rest(rest)
+
+
+def set_role(structure: entities.Structure, member: entities.Membership, transition: Transition, scope: str | None,
+             manager: entities.Membership, add_spaces=(), remove_spaces=(), habilitation: str = "MODIFICATION",
+             pending: list[entities.Membership] = ()) -> None:
+    """A role change by the principal manager; a member who now acts as a manager gets the copies of ``pending``."""
+    bind()
+    copies, rest = request_copies(member.user_id, list(pending)), []
+
+    def write(transaction):
+        nonlocal rest
+        _manager_check(transaction, manager)
+        role_update(transaction, member, transition, scope)
+        save_subscriptions(transaction, structure, member.user_id, add_spaces, habilitation)
+        for subscription in _subscription_items(structure, member.user_id, [], remove_spaces, habilitation):
+            transaction.delete(subscription)
+        rest = _write_in_parts(transaction, copies)
+
+    commit(write)
+    _write_rest(rest)
+
+
+def add_subscriptions(structure: entities.Structure, user_id: str, services: list[dict], spaces,
+                      habilitation: str) -> None:
+    """Seeding: subscriptions as given (the guide's own table), outside the default rules."""
+    bind()
+    refs = [entities.ServiceRef(s["code"], s["name"]) for s in services]
+    with Subscription.batch_write() as batch:
+        for subscription in _subscription_items(structure, user_id, refs, spaces, habilitation):
+            batch.save(subscription)
+
+
+def status_update(transaction, membership: entities.Membership, transition: Transition, extra_actions=(),
+                  extra_condition=None) -> None:
+    """Move a rattachement along ``transition`` inside a caller's transaction."""
+    condition = allowed_states(Membership, Membership.status, transition)
+    if extra_condition is not None:
+        condition = condition & extra_condition
+    transaction.update(_key_item(membership), actions=[*_status_actions(membership, transition.target),
+                                                       *extra_actions], condition=condition)
+
+
+def suspend_update(transaction, membership: entities.Membership, transition: Transition, hand_over: bool) -> None:
+    """Suspend a validated link of a deactivated account; a principal whose structure is handed over in the same
+    transaction becomes a user, and any other principal's link is refused (its structure would be left leaderless)."""
+    hand_over_role = ROLE.transition("hand_over")
+    if hand_over:
+        status_update(transaction, membership, transition,
+                      [Membership.role.set(hand_over_role.target), Membership.manager_scope.remove()],
+                      Membership.role.is_in(*hand_over_role.sources))
+    else:
+        status_update(transaction, membership, transition,
+                      extra_condition=Membership.role.is_in(*ROLE.transition("demote").sources))
+
+
+def restore_memberships(user_id: str) -> None:
+    """After a reactivation, the links the deactivation suspended are valid again."""
+    transition = MEMBERSHIP.transition("restore")
+    for membership in memberships_of(user_id):
+        if transition.allows(membership.status):
+            commit(lambda t, m=membership: status_update(t, m, transition))
+
+
+def refresh_member_copies(user_id: str, values: dict) -> int:
+    """Bring the profile copies of every membership of ``user_id`` (and the copies of its pending requests) up to
+    ``values``: a Query each, then one UpdateItem per item that differs. Idempotent, so a stream record delivered twice
+    does no harm."""
+    bind()
+    refreshed = 0
+    items = list(Membership.query(user_pk(user_id), Membership.sk.startswith(MEMBERSHIP_PREFIX)))
+    items += [item for item in Item.structure_members.query(_copies_pk(user_id)) if isinstance(item, RequestCopy)]
+    for item in items:
+        changes = {name: values.get(name) for name in MEMBER_COPIES if getattr(item, name) != values.get(name)}
+        if not changes:
+            continue
+        try:
+            item.update(actions=set_actions(type(item), changes), condition=type(item).pk.exists())
+        except UpdateError:
+            log.warning("%s of user %s in %s vanished before its copies were refreshed", item.kind, user_id,
+                        item.structure_id)
+            continue
+        refreshed += 1
+    return refreshed

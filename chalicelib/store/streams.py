@@ -1,0 +1,29 @@
+"""Records of the table's stream, decoded: what changed, in the terms of the domain."""
+
+from boto3.dynamodb.types import TypeDeserializer
+
+from chalicelib.store.memberships import MEMBER_COPIES
+from chalicelib.store.models import PROFILE_KIND
+
+_deserializer = TypeDeserializer()
+
+
+def _image(record: dict, name: str) -> dict:
+    raw = record.get("dynamodb", {}).get(name) or {}
+    return {key: _deserializer.deserialize(value) for key, value in raw.items()}
+
+
+def changed_profiles(records: list[dict]) -> dict[str, dict]:
+    """The latest copied values (``MEMBER_COPIES``) of each profile whose copied fields changed in ``records``
+    (stream order)."""
+    changed = {}
+    for record in records:
+        if record.get("eventName") != "MODIFY":
+            continue
+        new, old = _image(record, "NewImage"), _image(record, "OldImage")
+        if new.get("kind") != PROFILE_KIND:
+            continue
+        values = {name: new.get(name) for name in MEMBER_COPIES}
+        if values != {name: old.get(name) for name in MEMBER_COPIES}:
+            changed[new["user_id"]] = values
+    return changed
