@@ -185,6 +185,10 @@ MESSAGES = {
         "search_needs_criterion": "Saisissez au moins un critère parmi : raison sociale, identifiant, libellé, nom, "
         "prénom, code postal ou ville.",
         "request_not_pending": "Cette demande n'est plus en attente ou ne relève pas de vos structures : rien n'a changé.",
+        "request_of_inactive_account": "Le compte de l'auteur de cette demande n'est plus actif : elle ne peut pas être "
+        "décidée, rien n'a changé.",
+        "principal_needs_successor": "Vous êtes le gestionnaire principal de cette structure : pour changer de rôle, "
+        "désignez d'abord un nouveau gestionnaire principal (« Supprimer rattachements » ou « Désactiver mon compte »).",
         "search.term_too_short": "Le champ « {field} » doit comporter au moins {min} lettres ou chiffres en plus de *.",
         "search.prefix_only": "Le champ « {field} » accepte * seulement à la fin (exemple : 1260*).",
         "identifier.siret": "Le champ « {field} » doit être un SIRET valide : 14 chiffres dont la clé de contrôle.",
@@ -267,6 +271,10 @@ MESSAGES = {
         "search_needs_criterion": "Fill in at least one of: company name, identifier, label, last name, first name, "
         "postal code or city.",
         "request_not_pending": "This request is no longer pending or is not one of your structures': nothing changed.",
+        "request_of_inactive_account": "The account of this request's author is no longer active: it cannot be "
+        "decided, nothing changed.",
+        "principal_needs_successor": "You are the principal manager of this structure: to change your role, first "
+        "designate a new principal manager (“Delete links” or “Deactivate my account”).",
         "search.term_too_short": "The field “{field}” needs at least {min} letters or digits besides *.",
         "search.prefix_only": "The field “{field}” accepts * only at the end (for example 1260*).",
         "identifier.siret": "The field “{field}” must be a valid SIRET: 14 digits including the check digit.",

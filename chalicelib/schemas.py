@@ -14,6 +14,8 @@ from pydantic import (
     StringConstraints,
 )
 
+from chalicelib.domain import accounts, memberships, subscriptions
+
 
 def _text(max_length: int, min_length: int = 0):
     return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length, min_length=min_length)]
@@ -25,6 +27,11 @@ Secret = Annotated[str, StringConstraints(max_length=1024)]
 Language = Literal["FR", "EN"]
 # Instants are shown to the second; the stored microseconds would only be noise in the API.
 Instant = Annotated[datetime, AfterValidator(lambda value: value.replace(microsecond=0))]
+
+
+# Statuses are the state machines' own (domain/): declared once.
+AccountStatus = Literal[accounts.SHOWN_STATUSES]
+StructureStatus = Literal[accounts.STRUCTURE_STATUSES]
 
 
 class Request(BaseModel):
@@ -109,7 +116,7 @@ class Settings(Response):
     reactivated_at: Instant | None
     deactivated_at: Instant | None
     updated_at: Instant | None
-    status: Literal["ACTIF", "INACTIF"]
+    status: AccountStatus
     language: Language
     notifications: bool
 
@@ -126,9 +133,9 @@ class SecretQuestion(Response):
     question: str
 
 
-Role = Literal["GESTIONNAIRE_PRINCIPAL", "GESTIONNAIRE_SECONDAIRE", "UTILISATEUR"]
-MembershipStatus = Literal["EN_COURS_DE_VALIDATION", "VALIDEE", "REFUSEE", "DESACTIVEE", "SUPPRIMEE"]
-Scope = Literal["GESTIONNAIRE", "UTILISATEUR"]
+Role = Literal[memberships.ROLES]
+MembershipStatus = Literal[memberships.STATUSES]
+Scope = Literal[memberships.SCOPES]
 IdentifierType = Literal["SIRET", "UE_HORS_FRANCE", "HORS_UE", "RIDET", "TAHITI", "AUTRE", "PARTICULIER"]
 StructureType = Literal["PRIVEE", "PUBLIQUE"]
 # Codes are compared in upper case (« MOBURB »): a person may type them in lower case.
@@ -167,8 +174,8 @@ class SubscriptionRow(Response):
     designation: str
     service: str | None
     space: str
-    habilitation: Literal["MODIFICATION", "CONSULTATION_UNIQUEMENT"]
-    status: Literal["VALIDE", "EN_COURS_DE_VALIDATION"]
+    habilitation: Literal[subscriptions.HABILITATIONS]
+    status: Literal[subscriptions.STATUSES]
 
 
 class AttachmentRow(Response):
@@ -202,7 +209,7 @@ class StructureRow(Response):
     designation: str
     label: str | None
     structure_type: StructureType
-    status: Literal["ACTIF", "INACTIF"]
+    status: StructureStatus
     last_name: str | None
     first_name: str | None
     postal_code: str | None
@@ -224,7 +231,7 @@ class SearchQuery(Request):
     identifier_type: IdentifierType | None = None
     structure_type: StructureType | None = None
     label: _text(200) | None = None
-    status: Literal["ACTIF", "INACTIF"] | None = None
+    status: StructureStatus | None = None
     last_name: _text(100) | None = None
     first_name: _text(100) | None = None
     postal_code: _text(16) | None = None
@@ -325,7 +332,7 @@ class AttachRequest(Request):
 
 
 class RoleChange(Request):
-    role: Literal["GESTIONNAIRE_SECONDAIRE", "UTILISATEUR"]
+    role: Literal[memberships.SECONDARY, memberships.USER]
     manager_scope: Scope | None = None
 
 
@@ -371,7 +378,8 @@ class Decision(Request):
 class DecisionResult(Response):
     structure_id: str
     user_id: str
-    status: Literal["VALIDEE", "REFUSEE"] | None
+    status: Literal[memberships.MEMBERSHIP.transition("validate").target,
+                    memberships.MEMBERSHIP.transition("refuse").target] | None
     error: str | None
 
 

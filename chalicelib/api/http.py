@@ -154,14 +154,15 @@ def _checked(result, response: str | None, status: int):
 def endpoint(
     blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True,
     query: str | None = None, allow_expired_password: bool = False, response: str | None = None, status: int = 200,
-    media_type: str = "application/json",
+    media_type: str = "application/json", membership_of: str | None = None,
 ):
     """Register ``handler(request=, session=, body=, query=, language=)`` behind the shared checks.
 
     ``body`` names the ``schemas`` model of the request body (state-changing methods only), ``query`` the model of the
     query string (unknown parameters refused like unknown fields), ``response`` the model of the answer sent with
     ``status``. The handler returns that model, or a ``(status, model)`` pair, or a chalice Response (no body, or
-    another ``media_type``).
+    another ``media_type``). ``membership_of`` names the URL parameter of a structure: the caller's rattachement to it
+    is read with the session, in the same request (``session.membership``).
     """
 
     def decorate(handler):
@@ -183,9 +184,10 @@ def endpoint(
                 if authenticated:
                     from chalicelib.services.auth import authenticate
 
-                    session = authenticate(read_cookie(request, SESSION_COOKIE))
+                    session = authenticate(read_cookie(request, SESSION_COOKIE),
+                                           url_params.get(membership_of) if membership_of else None)
                     if session.password_expired and not allow_expired_password:
-                        from chalicelib.services.auth import PasswordExpired
+                        from chalicelib.domain.errors import PasswordExpired
 
                         raise PasswordExpired()
                 result = handler(request=request, session=session, body=parsed, query=parsed_query, language=language,
@@ -193,13 +195,7 @@ def endpoint(
             except RequestRefused as refused:
                 return error_response(refused.status, refused.code, language, refused.fields, **refused.params)
             except DomainError as error:
-                fields = {path: (problem.key, problem.params) for path, problem in error.fields.items()}
-                headers = {}
-                if error.code == "too_many_attempts":
-                    headers["Retry-After"] = str(error.params.get("minutes", 1) * 60)
-                answer = error_response(_STATUS[error.code], error.code, language, fields, **error.params)
-                answer.headers.update(headers)
-                return answer
+                return domain_error_response(error, language)
             except Exception:
                 log.exception("unexpected error on %s %s", method, path)
                 return error_response(500, "internal_error", language)
@@ -218,24 +214,25 @@ def endpoint(
     return decorate
 
 
-_STATUS = {
+def domain_error_response(error, language: str) -> Response:
+    """A refusal of the domain in the error format, with the HTTP status of its kind."""
+    from chalicelib.domain.errors import Kind
+
+    fields = {path: (problem.key, problem.params) for path, problem in error.fields.items()}
+    answer = error_response(STATUS_OF_KIND[error.kind.value], error.code, language, fields, **error.params)
+    if error.kind is Kind.TOO_MANY:
+        answer.headers["Retry-After"] = str(error.params.get("minutes", 1) * 60)
+    return answer
+
+
+# The HTTP status of each kind of domain error (``domain.errors.Kind``), in one place.
+STATUS_OF_KIND = {
+    "invalid_input": 422,
+    "refused": 400,
+    "unauthenticated": 401,
     "forbidden": 403,
-    "password_expired": 403,
-    "too_many_attempts": 429,
-    "account_deactivated": 403,
-    "invalid_link": 400,
-    "reactivation_too_late": 410,
-    "concurrent_change": 409,
-    "identifier_taken": 409,
-    "membership_exists": 409,
-    "successor_required": 409,
-    "sole_principal": 409,
-    "user_not_found": 404,
-    "search_needs_criterion": 422,
-    "validation_error": 422,
-    "wrong_current_password": 400,
-    "invalid_credentials": 401,
-    "not_authenticated": 401,
-    "version_conflict": 409,
     "not_found": 404,
+    "conflict": 409,
+    "gone": 410,
+    "too_many": 429,
 }

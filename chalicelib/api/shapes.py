@@ -3,6 +3,7 @@
 from chalicelib import schemas, settings
 from chalicelib.domain import clock
 from chalicelib.domain.contact import display_phone
+from chalicelib.domain.memberships import listed, membership_active
 from chalicelib.domain.password_expiry import expiry
 from chalicelib.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 
@@ -47,13 +48,11 @@ def _services(refs) -> list:
 
 
 def membership_row(m) -> schemas.MembershipRow:
-    from chalicelib.services.structures import membership_active
-
     return schemas.MembershipRow(
         structure_id=m.structure_id, identifier=m.identifier, designation=m.designation, role=m.role,
         status=m.status, manager_scope=m.manager_scope, valid_from=m.valid_from, valid_until=m.valid_until,
         services=_services(m.services), comment=m.comment, requested_at=m.requested_at, decided_at=m.decided_at,
-        decision_reason=m.decision_reason, active=membership_active(m),
+        decision_reason=m.decision_reason, active=membership_active(m, clock.today()),
     )
 
 
@@ -74,16 +73,18 @@ def pending_request(m) -> schemas.PendingRequest:
     )
 
 
-def structure_detail(structure, services, membership, can_manage) -> schemas.StructureDetail:
+def structure_detail(page) -> schemas.StructureDetail:
+    """``page``: a ``services.structures.StructurePage``."""
+    structure, membership = page.structure, page.membership
     return schemas.StructureDetail(
         **{name: getattr(structure, name) for name in schemas.StructureRow.model_fields},
         address=schemas.StructureAddress(
             line1=structure.address_line1, line2=structure.address_line2, postal_code=structure.postal_code,
             city=structure.city, country=structure.country,
         ),
-        services=[schemas.Service(code=s.code, name=s.name) for s in services if s.active],
-        my_membership=membership_row(membership) if membership and membership.status != "SUPPRIMEE" else None,
-        can_manage=can_manage,
+        services=[schemas.Service(code=s.code, name=s.name) for s in page.services],
+        my_membership=membership_row(membership) if listed(membership) else None,
+        can_manage=page.can_manage,
     )
 
 
@@ -93,7 +94,7 @@ def account_view(account, previous_login_at) -> schemas.Account:
         memberships=[
             membership_row(m)
             for m in sorted(account.memberships, key=lambda m: m.designation)
-            if m.status != "SUPPRIMEE"
+            if listed(m)
         ],
         subscriptions=[
             schemas.SubscriptionRow(

@@ -59,16 +59,16 @@ def create_structure(session, body, **_):
     from chalicelib.services import structures
 
     structure = structures.create(session, body.model_dump())
-    return 201, structure_detail(*structures.detail(session, structure.structure_id))
+    return 201, structure_detail(structures.detail(session, structure.structure_id))
 
 
-@endpoint(blueprint, "/structures/{structure_id}", "GET", response="StructureDetail")
+@endpoint(blueprint, "/structures/{structure_id}", "GET", response="StructureDetail", membership_of="structure_id")
 def read_structure(session, structure_id, **_):
     """A structure, its services and the caller's rattachement to it."""
     from chalicelib.api.shapes import structure_detail
     from chalicelib.services import structures
 
-    return structure_detail(*structures.detail(session, structure_id))
+    return structure_detail(structures.detail(session, structure_id))
 
 
 @endpoint(
@@ -78,47 +78,50 @@ def read_structure(session, structure_id, **_):
 def request_membership(session, body, structure_id, **_):
     """Ask to join a structure; its principal manager is mailed."""
     from chalicelib.api.shapes import membership_row
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    return 201, membership_row(structures.request(session, structure_id, body.model_dump()))
+    return 201, membership_row(memberships.request(session, structure_id, body.model_dump()))
 
 
 @endpoint(blueprint, "/memberships/{structure_id}/delete", "POST", body="LeaveRequest", response="MembershipRow")
 def leave_structure(session, body, structure_id, **_):
     """« Supprimer rattachements »: leave a structure (a principal manager names a successor)."""
     from chalicelib.api.shapes import membership_row
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    return membership_row(structures.leave(session, structure_id, body.successor_user_id))
+    return membership_row(memberships.leave(session, structure_id, body.successor_user_id))
 
 
-@endpoint(blueprint, "/structures/{structure_id}/members", "GET", query="MembersQuery", response="MemberList")
+@endpoint(blueprint, "/structures/{structure_id}/members", "GET", query="MembersQuery", response="MemberList",
+          membership_of="structure_id")
 def list_members(session, query, structure_id, **_):
     """Members of a structure, for its managers."""
     from chalicelib import schemas
     from chalicelib.api.shapes import member
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    rows = structures.list_members(session, structure_id, query.q, query.status)
+    rows = memberships.list_members(session, structure_id, query.q, query.status)
     return schemas.MemberList(members=[member(m) for m in rows])
 
 
-@endpoint(blueprint, "/structures/{structure_id}/members", "POST", body="AttachRequest", response="Member", status=201)
+@endpoint(blueprint, "/structures/{structure_id}/members", "POST", body="AttachRequest", response="Member", status=201,
+          membership_of="structure_id")
 def attach_member(session, body, structure_id, **_):
     """A manager attaches a user on its own initiative."""
     from chalicelib.api.shapes import member
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    return 201, member(structures.attach(session, structure_id, body.model_dump()))
+    return 201, member(memberships.attach(session, structure_id, body.model_dump()))
 
 
-@endpoint(blueprint, "/structures/{structure_id}/members/{user_id}/role", "POST", body="RoleChange", response="Member")
+@endpoint(blueprint, "/structures/{structure_id}/members/{user_id}/role", "POST", body="RoleChange", response="Member",
+          membership_of="structure_id")
 def change_role(session, body, structure_id, user_id, **_):
     """The principal manager names a secondary manager, or makes it a user again."""
     from chalicelib.api.shapes import member
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    return member(structures.set_role(session, structure_id, user_id, body.role, body.manager_scope))
+    return member(memberships.set_role(session, structure_id, user_id, body.role, body.manager_scope))
 
 
 @endpoint(blueprint, "/manager/requests", "GET", response="ManagerRequests")
@@ -126,16 +129,16 @@ def manager_requests(session, **_):
     """« Activité du gestionnaire »: the structures the caller manages and their pending requests."""
     from chalicelib import schemas
     from chalicelib.api.shapes import pending_request
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    managed, pending = structures.pending_requests(session)
+    view = memberships.managed_structures(session)
     return schemas.ManagerRequests(
         structures=[
             schemas.ManagedStructure(structure_id=m.structure_id, identifier=m.identifier, designation=m.designation,
                                      role=m.role, manager_scope=m.manager_scope)
-            for m in managed
+            for m in view.managed
         ],
-        requests=[pending_request(m) for m in pending],
+        requests=[pending_request(m) for m in view.pending],
     )
 
 
@@ -144,11 +147,12 @@ def decide_requests(session, body, language, **_):
     """Validate or refuse one or several pending requests."""
     from chalicelib import schemas
     from chalicelib.messages import say
-    from chalicelib.services import structures
+    from chalicelib.services import memberships
 
-    results = structures.decide(session, body.decision == "VALIDER", body.reason,
-                                [t.model_dump() for t in body.requests])
-    for result in results:
-        if result["error"]:
-            result["error"] = say(result["error"], language)
-    return schemas.DecisionResults(results=[schemas.DecisionResult(**r) for r in results])
+    results = memberships.decide(session, body.decision == "VALIDER", body.reason,
+                                 [t.model_dump() for t in body.requests])
+    return schemas.DecisionResults(results=[
+        schemas.DecisionResult(structure_id=r.structure_id, user_id=r.user_id, status=r.status,
+                               error=say(r.error, language) if r.error else None)
+        for r in results
+    ])

@@ -3,36 +3,34 @@
 import logging
 from dataclasses import dataclass
 
-from chalicelib.domain import clock
+from chalicelib.domain import clock, entities
 from chalicelib.domain.errors import InvalidInput, NotAuthenticated, Problem, VersionConflict, WrongCurrentPassword
-from chalicelib.domain.hashing import hash_secret, verify_secret
 from chalicelib.domain.password_policy import contains_personal_data
 from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.services import auth
 from chalicelib.services.auth import CurrentSession, end_other_sessions
+from chalicelib.services.hashing import hash_secret, verify_secret
 from chalicelib.services.passwords import reminder_items
 from chalicelib.store import accounts
-from chalicelib.store.accounts import AccountItems
-from chalicelib.store.models import UserProfile
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class SavedProfile:
-    profile: UserProfile
+    profile: entities.UserProfile
     other_sessions_ended: int
 
 
-def get_account(current: CurrentSession) -> AccountItems:
+def get_account(current: CurrentSession) -> entities.Account:
     account = accounts.load_account(current.user_id)
     if account is None:
         raise NotAuthenticated()
     return account
 
 
-def get_profile(current: CurrentSession) -> UserProfile:
+def get_profile(current: CurrentSession) -> entities.UserProfile:
     profile = accounts.get_profile(current.user_id)
     if profile is None:
         raise NotAuthenticated()
@@ -66,19 +64,19 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     profile, credentials = account.profile, account.credentials
     if profile.version != data["version"]:
         raise VersionConflict()
-    credential_changes, extra_items = {}, []
+    credential_changes, reminders = {}, []
     if password_change is not None:
         if contains_personal_data(password_change["new"], [profile.login]):
             raise InvalidInput(fields={"password.new": Problem("password.personal")})
         _verify_current_password(profile, credentials, password_change["current"], "password.current")
         credential_changes["password_hash"] = hash_secret(password_change["new"])
         changes["password_changed_at"] = now
-        extra_items = reminder_items(current.user_id, now)
+        reminders = reminder_items(current.user_id, now)
     if secret_change is not None:
         changes["secret_question"] = secret_change["question"]
         credential_changes["secret_answer_hash"] = hash_secret(normalise_answer(secret_change["answer"]))
     accounts.update_profile_and_credentials(
-        current.user_id, data["version"], changes, credential_changes, credentials.password_hash, extra_items
+        current.user_id, data["version"], changes, credential_changes, credentials.password_hash, reminders
     )
     for name, value in changes.items():
         setattr(profile, name, value)

@@ -8,31 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from chalicelib import settings
-from chalicelib.domain import clock, throttle
-from chalicelib.domain.errors import DomainError, InvalidCredentials, NotAuthenticated
-from chalicelib.domain.hashing import dummy_verify, verify_secret
+from chalicelib.domain import clock, entities, throttle
+from chalicelib.domain.accounts import ACTIVE, INACTIVE
+from chalicelib.domain.errors import (
+    AccountDeactivated,
+    InvalidCredentials,
+    NotAuthenticated,
+    PasswordExpired,  # noqa: F401 (the API refuses an expired session with it)
+    TooManyAttempts,
+)
+from chalicelib.services.hashing import dummy_verify, verify_secret
 from chalicelib.store import accounts, security, sessions
-from chalicelib.store.models import UserProfile
 
 log = logging.getLogger(__name__)
 
-ACTIVE = "ACTIF"
-INACTIVE = "INACTIF"
 # A session is refreshed at most every few minutes, so that reading a page costs one GetItem, not a write as well.
 REFRESH_AFTER = timedelta(minutes=5)
 _COOKIE_VALUE = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$")
-
-
-class TooManyAttempts(DomainError):
-    code = "too_many_attempts"
-
-
-class AccountDeactivated(DomainError):
-    code = "account_deactivated"
-
-
-class PasswordExpired(DomainError):
-    code = "password_expired"
 
 
 @dataclass(frozen=True)
@@ -41,12 +33,15 @@ class CurrentSession:
     token_hash: str
     previous_login_at: datetime | None
     password_expired: bool = False
+    # The caller's rattachement to the structure a route is about, read with the session (None: it has none).
+    structure_id: str | None = None
+    membership: entities.Membership | None = None
 
 
 @dataclass(frozen=True)
 class LoginResult:
     cookie_value: str
-    profile: UserProfile
+    profile: entities.UserProfile
     previous_login_at: datetime | None
     password_expired: bool
 
@@ -72,7 +67,7 @@ def check_not_throttled(login: str) -> throttle.Attempts:
     return state
 
 
-def record_failure(login: str, state: throttle.Attempts, user: UserProfile | None) -> None:
+def record_failure(login: str, state: throttle.Attempts, user: entities.UserProfile | None) -> None:
     """Count a failure for ``login``; on reaching the lock, its owner (if any) gets an unlock link."""
     now = clock.now()
     new_state = throttle.after_failure(state, now)
@@ -122,21 +117,27 @@ def login(login_name: str, password: str) -> LoginResult:
     return LoginResult(f"{user_id}.{token}", profile, credentials.last_login_at, expired)
 
 
-def authenticate(cookie_value: str | None) -> CurrentSession:
-    """The session a cookie names, if it is still alive: one GetItem (plus a rare refresh of its idle deadline)."""
+def authenticate(cookie_value: str | None, structure_id: str | None = None) -> CurrentSession:
+    """The session a cookie names, if it is still alive: one GetItem (plus a rare refresh of its idle deadline). With
+    ``structure_id``, the caller's rattachement to that structure comes in the same request."""
     match = _COOKIE_VALUE.match(cookie_value or "")
     if not match:
         raise NotAuthenticated()
     user_id, token = match.groups()
     token_hash = _hash_token(token)
-    session = sessions.get_session(user_id, token_hash)
+    membership = None
+    if structure_id is None:
+        session = sessions.get_session(user_id, token_hash)
+    else:
+        session, membership = sessions.get_session_and_membership(user_id, token_hash, structure_id)
     now = clock.now()
     if session is None or now >= session.idle_until or now >= session.absolute_until:
         raise NotAuthenticated()
     idle = timedelta(minutes=settings.session_idle_minutes())
     if session.idle_until - now < idle - REFRESH_AFTER:
         sessions.extend_session(session, min(now + idle, session.absolute_until))
-    return CurrentSession(user_id, token_hash, session.previous_login_at, bool(session.password_expired))
+    return CurrentSession(user_id, token_hash, session.previous_login_at, session.password_expired, structure_id,
+                          membership)
 
 
 def logout(current: CurrentSession) -> None:
@@ -152,6 +153,4 @@ def end_all_sessions(user_id: str) -> int:
 
 
 def clear_password_expired(current: CurrentSession) -> None:
-    session = sessions.get_session(current.user_id, current.token_hash)
-    if session is not None:
-        sessions.clear_password_expired(session)
+    sessions.clear_password_expired(current.user_id, current.token_hash)

@@ -6,25 +6,19 @@ import logging
 import uuid
 from datetime import timedelta
 
-from chalicelib.domain import clock
-from chalicelib.domain.errors import InvalidInput, Problem
-from chalicelib.domain.hashing import hash_secret, verify_secret
+from chalicelib.domain import clock, entities
+from chalicelib.domain.accounts import ACCOUNT, ACTIVE, INACTIVE, PENDING_ACTIVATION, REACTIVATION_DAYS
+from chalicelib.domain.errors import InvalidInput, InvalidLink, Problem, ReactivationTooLate
 from chalicelib.domain.profile import check_new_password, check_new_secrets, check_signup, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.mail import sender
 from chalicelib.services import tokens
-from chalicelib.services.auth import ACTIVE, INACTIVE, check_not_throttled, end_all_sessions, record_failure
+from chalicelib.services.auth import check_not_throttled, end_all_sessions, record_failure
+from chalicelib.services.hashing import hash_secret, verify_secret
 from chalicelib.services.passwords import reminder_items
-from chalicelib.store import accounts, structures
+from chalicelib.store import accounts, memberships, security
 
 log = logging.getLogger(__name__)
-
-PENDING_ACTIVATION = "A_ACTIVER"
-REACTIVATION_DAYS = 60
-
-
-class ReactivationTooLate(InvalidInput):
-    code = "reactivation_too_late"
 
 
 def signup(data: dict) -> None:
@@ -44,15 +38,16 @@ def signup(data: dict) -> None:
             sender.send("inscription_existante", existing, {}, to_login=True)
         log.info("sign-up for an existing login (%s)", existing.status if existing else "?")
         return
-    values = {
-        "user_id": uuid.uuid4().hex, "login": login, "contact_email": data.get("contact_email") or login,
-        "last_name": data["last_name"], "first_name": data["first_name"], "address_line1": "", "address_line2": None,
-        "address_line3": None, "postal_code": None, "city": "", "country": "FR", "phone": data.get("phone"),
-        "fax": None, "language": data.get("language") or "FR", "notifications": True, "status": PENDING_ACTIVATION,
-        "created_at": now, "updated_at": now, "password_changed_at": now, "secret_question": "",
-    }
+    new = entities.UserProfile(
+        user_id=uuid.uuid4().hex, login=login, contact_email=data.get("contact_email") or login,
+        last_name=data["last_name"], first_name=data["first_name"], address_line1="", address_line2=None,
+        address_line3=None, postal_code=None, city="", country="FR", phone=data.get("phone"), fax=None,
+        language=data.get("language") or "FR", notifications=True, status=ACCOUNT.transition("sign_up").check(None),
+        created_at=now, reactivated_at=None, deactivated_at=None, updated_at=now, password_changed_at=now,
+        secret_question="",
+    )
     try:
-        profile = accounts.create_user(values, None, None)
+        profile = accounts.create_user(new, None, None)
     except accounts.LoginTaken:
         return  # a concurrent sign-up for the same address won: its mail is on its way
     sender.send("activation", profile, {"link": tokens.issue("ACTIVATION", profile.user_id)}, to_login=True)
@@ -65,10 +60,9 @@ def _check_new_secrets(data: dict, profile) -> None:
         raise InvalidInput(fields=problems)
 
 
-def _set_secrets(profile, data: dict, status_changes: dict, expected_status: str) -> None:
-    """New password, question and answer (with the reminders of the new password), and the status change, at once."""
-    from chalicelib.store.models import UserProfile
-
+def _set_secrets(profile, data: dict, transition: str, status_changes: dict) -> None:
+    """New password, question and answer (with the reminders of the new password), and the account's ``transition``,
+    at once."""
     now = clock.now()
     changes = {"password_changed_at": now, "updated_at": now, "secret_question": data["secret_question"],
                **status_changes}
@@ -76,7 +70,7 @@ def _set_secrets(profile, data: dict, status_changes: dict, expected_status: str
         profile.user_id, profile.version, changes,
         {"password_hash": hash_secret(data["password"]),
          "secret_answer_hash": hash_secret(normalise_answer(data["secret_answer"]))},
-        None, extra_items=reminder_items(profile.user_id, now), profile_condition=UserProfile.status == expected_status,
+        None, reminders=reminder_items(profile.user_id, now), transition=ACCOUNT.transition(transition),
     )
 
 
@@ -85,7 +79,7 @@ def link_details(purpose: str, token: str):
     item = tokens.peek(purpose, token)
     profile = accounts.get_profile(item.user_id)
     if profile is None:
-        raise tokens.InvalidLink()
+        raise InvalidLink()
     if purpose == "REACTIVATION":
         _check_reactivation_delay(profile)
     return profile
@@ -95,10 +89,10 @@ def activate(data: dict) -> None:
     item = tokens.peek("ACTIVATION", data["token"])
     profile = accounts.get_profile(item.user_id)
     if profile is None or profile.status != PENDING_ACTIVATION:
-        raise tokens.InvalidLink()
+        raise InvalidLink()
     _check_new_secrets(data, profile)
     tokens.consume(item)
-    _set_secrets(profile, data, {"status": ACTIVE}, PENDING_ACTIVATION)
+    _set_secrets(profile, data, "activate", {})
     log.info("account %s activated", profile.user_id)
 
 
@@ -118,7 +112,7 @@ def reset_password(data: dict) -> None:
     item = tokens.peek("RESET", data["token"])
     profile, credentials = accounts.get_profile_and_credentials(item.user_id)
     if profile is None or profile.status != ACTIVE:
-        raise tokens.InvalidLink()
+        raise InvalidLink()
     state = check_not_throttled(profile.login)
     problems = check_new_password(data, personal_data_of(profile))
     if problems:
@@ -131,7 +125,7 @@ def reset_password(data: dict) -> None:
     accounts.update_profile_and_credentials(
         profile.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
         {"password_hash": hash_secret(data["password"])}, credentials.password_hash,
-        extra_items=reminder_items(profile.user_id, now),
+        reminders=reminder_items(profile.user_id, now),
     )
     ended = end_all_sessions(profile.user_id)
     sender.send("mot_de_passe_modifie", profile, {"moment": now}, to_login=True)
@@ -139,12 +133,10 @@ def reset_password(data: dict) -> None:
 
 
 def unlock(token: str) -> None:
-    from chalicelib.store import security
-
     item = tokens.peek("UNLOCK", token)
     profile = accounts.get_profile(item.user_id)
     if profile is None:
-        raise tokens.InvalidLink()
+        raise InvalidLink()
     tokens.consume(item)
     security.clear_attempts(profile.login)
     log.info("login of user %s unlocked by its owner", profile.user_id)
@@ -152,7 +144,7 @@ def unlock(token: str) -> None:
 
 def _check_reactivation_delay(profile) -> None:
     if profile.status != INACTIVE:
-        raise tokens.InvalidLink()
+        raise InvalidLink()
     if clock.now() - profile.deactivated_at > timedelta(days=REACTIVATION_DAYS):
         raise ReactivationTooLate()
 
@@ -178,11 +170,11 @@ def reactivate(data: dict) -> None:
     item = tokens.peek("REACTIVATION", data["token"])
     profile = accounts.get_profile(item.user_id)
     if profile is None:
-        raise tokens.InvalidLink()
+        raise InvalidLink()
     _check_reactivation_delay(profile)
     _check_new_secrets(data, profile)
     tokens.consume(item)
     now = clock.now()
-    _set_secrets(profile, data, {"status": ACTIVE, "reactivated_at": now}, INACTIVE)
-    structures.restore_memberships(profile.user_id)
+    _set_secrets(profile, data, "reactivate", {"reactivated_at": now})
+    memberships.restore_memberships(profile.user_id)
     log.info("account %s reactivated", profile.user_id)

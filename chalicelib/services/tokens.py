@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from chalicelib import settings
 from chalicelib.domain import clock
-from chalicelib.domain.errors import DomainError
+from chalicelib.domain.entities import OneTimeToken
+from chalicelib.domain.errors import InvalidLink
 from chalicelib.store import security
 
 LIFETIMES = {
@@ -27,12 +28,6 @@ PAGES = {
 }
 
 
-class InvalidLink(DomainError):
-    """Unknown, used, expired or meant for something else: one answer for all."""
-
-    code = "invalid_link"
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -40,11 +35,11 @@ def _hash(token: str) -> str:
 def issue(purpose: str, user_id: str) -> str:
     """Store a new token and return the link that carries it."""
     token = secrets.token_urlsafe(32)
-    security.save_token(_hash(token), purpose, user_id, clock.now() + LIFETIMES[purpose])
+    security.save_token(OneTimeToken(_hash(token), purpose, user_id, clock.now() + LIFETIMES[purpose]))
     return f"{settings.portal_url()}/{PAGES[purpose]}#jeton={token}"
 
 
-def peek(purpose: str, token: str):
+def peek(purpose: str, token: str) -> OneTimeToken:
     """The live token (not consumed), or InvalidLink."""
     if not token or len(token) > 100:
         raise InvalidLink()
@@ -54,7 +49,7 @@ def peek(purpose: str, token: str):
     return item
 
 
-def consume(item) -> None:
+def consume(item: OneTimeToken) -> None:
     """Use the token once: a second use, even a concurrent one, is refused."""
     if not security.consume_token(item):
         raise InvalidLink()

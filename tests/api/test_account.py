@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from chalicelib.domain.hashing import verify_secret
 from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.services.hashing import verify_secret
 from chalicelib.store import accounts, security
 from tests.api.conftest import body, login, send, update_payload
 from tests.conftest import DEMO_PASSWORD, PAUL

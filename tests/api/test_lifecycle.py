@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.store import accounts, security, structures
+from chalicelib.store import accounts, memberships, security, structures
 from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL
 from tests.conftest import DEMO_PASSWORD
@@ -283,10 +283,10 @@ def test_a_principal_manager_hands_every_structure_over_before_leaving(client):
     done = post(client, "/account/deactivation", {"successors": {sid: marc_id for sid in led.values()}}, cookie=paul)
     assert done.status_code == 204, done.body
     for sid in led.values():
-        principals = [m.user_id for m in structures.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
+        principals = [m.user_id for m in memberships.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
         assert principals == [marc_id]
         assert structures.get_structure(sid).principal_user_id == marc_id
-        paul_link = structures.get_membership(accounts.find_user_id(PAUL), sid)
+        paul_link = memberships.get_membership(accounts.find_user_id(PAUL), sid)
         assert (paul_link.role, paul_link.status) == ("UTILISATEUR", "DESACTIVEE")
     marc = login(client, MARC)
     roles = {m["designation"]: m["role"] for m in body(send(client, "GET", "/account", cookie=marc))["memberships"]}

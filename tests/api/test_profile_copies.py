@@ -6,6 +6,8 @@ import os
 import pytest
 
 from chalicelib.jobs import profile_copies
+from chalicelib.store.models import PROFILE_KIND
+from chalicelib.store.streams import changed_profiles
 from tests.api.conftest import body, login, moto_table, send, update_payload
 from tests.api.test_structures import JULIE, structure_id, user_id
 from tests.conftest import PAUL, ROOT
@@ -43,7 +45,7 @@ def test_managers_see_the_name_and_address_a_member_saves(client, stream, dynamo
     assert (before["first_name"], before["last_name"]) == ("Julie", "LEROY")
     dynamodb_calls.clear()
     assert profile_copies.handle(stream.read()) == 1
-    assert dynamodb_calls == ["Query", "UpdateItem"]  # her memberships, the one to rewrite
+    assert dynamodb_calls == ["Query", "Query", "UpdateItem"]  # her memberships, her requests' copies, the change
     after = julie_as_paul_sees_her(client, paul, sid)
     assert (after["first_name"], after["last_name"]) == ("Juliette", "LEROY-MARTIN")
     assert "Paris" in json.dumps(after, ensure_ascii=False)
@@ -55,7 +57,7 @@ def test_only_changes_managers_see_are_fanned_out_and_twice_is_harmless(client, 
     assert send(client, "PUT", "/account", update_payload(account, notifications=False, language="EN"),
                 cookie=julie).status_code == 200
     records = stream.read()
-    assert records and profile_copies.changed_profiles(records) == {}
+    assert records and changed_profiles(records) == {}
     assert profile_copies.handle(records) == 0
 
     account = body(send(client, "GET", "/account", cookie=julie))
@@ -70,10 +72,10 @@ def test_the_cloud_filter_and_the_handler_agree_on_profile_items():
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     pattern = json.loads(template["Resources"]["ProfileCopiesFromStream"]["Properties"]["FilterCriteria"]["Filters"][0]
                          ["Pattern"])
-    assert pattern["dynamodb"]["NewImage"]["kind"]["S"] == [profile_copies.PROFILE_KIND]
+    assert pattern["dynamodb"]["NewImage"]["kind"]["S"] == [PROFILE_KIND]
     from chalicelib.store.models import UserProfile
 
-    assert UserProfile("USER#x", "PROFILE").serialize(null_check=False)["kind"] == {"S": profile_copies.PROFILE_KIND}
+    assert UserProfile("USER#x", "PROFILE").serialize(null_check=False)["kind"] == {"S": PROFILE_KIND}
 
 
 def test_the_local_poller_forgets_what_it_read_and_misses_nothing(client, stream):
@@ -88,6 +90,6 @@ def test_the_local_poller_forgets_what_it_read_and_misses_nothing(client, stream
         records = stream.read()
         forget_read_records(stream, table, region)
         assert moto_table().stream_shard.items == []
-        assert profile_copies.changed_profiles(records) == {user_id(JULIE): {
+        assert changed_profiles(records) == {user_id(JULIE): {
             "first_name": "Julie", "last_name": last_name, "contact_email": "julie.leroy@menuiserie.fr",
             "address_line1": "10 rue du bois", "postal_code": "96300", "city": "Villeneuve"}}

@@ -83,15 +83,16 @@ def test_search_reads_index_items_only_about_one_per_result(client, cookies, dyn
     assert dynamodb_calls == ["GetItem", "Query", "Query"]
 
 
-def test_reads_of_a_structure_cost_the_session_the_callers_rattachement_and_one_read(client, cookies, dynamodb_calls):
-    """The caller's own rattachement is read from its item (strongly consistent) to authorize, never from an index."""
+def test_reads_of_a_structure_cost_two_requests_with_the_session(client, cookies, dynamodb_calls):
+    """The caller's own rattachement comes with the session, read from its item (strongly consistent) to authorize,
+    never from an index."""
     sid = structure_id(client, cookies["paul"], "*ebenist*")
     dynamodb_calls.clear()
     assert send(client, "GET", f"/structures/{sid}", cookie=cookies["claire"]).status_code == 200
-    assert dynamodb_calls == ["GetItem", "Query", "GetItem"]  # session, structure and services, own rattachement
+    assert dynamodb_calls == ["BatchGetItem", "Query"]  # session and own rattachement, structure and services
     dynamodb_calls.clear()
     assert send(client, "GET", f"/structures/{sid}/members", cookie=cookies["claire"]).status_code == 200
-    assert dynamodb_calls == ["GetItem", "GetItem", "Query"]  # session, own rattachement, members index
+    assert dynamodb_calls == ["BatchGetItem", "Query"]  # session and own rattachement, members index
 
 
 @pytest.mark.parametrize("query, code, field", [
@@ -291,7 +292,7 @@ def test_the_manager_validates_and_the_user_gets_the_default_spaces(client, cook
     ask(client, cookies["paul"], sid)
     dynamodb_calls.clear()
     pending = body(send(client, "GET", "/manager/requests", cookie=cookies["claire"]))
-    assert dynamodb_calls == ["GetItem", "Query", "Query"]  # session, own memberships, pending of one structure
+    assert dynamodb_calls == ["GetItem", "Query"]  # session; own rattachements and the requests waiting for it
     assert [(r["first_name"], r["last_name"], r["designation"]) for r in pending["requests"]] == [
         ("Paul", "DUPONT", "Ébénisterie Martin")]
     result = body(decide(client, cookies["claire"], "VALIDER", [{"structure_id": sid, "user_id": user_id(PAUL)}]))
@@ -387,37 +388,39 @@ def test_a_principal_alone_is_told_why_it_cannot_leave(client, cookies):
 
 
 def test_two_concurrent_transfers_one_wins_the_other_gets_409(client, cookies):
-    from chalicelib.store import structures
+    from chalicelib.domain.errors import ConcurrentChange
+    from chalicelib.store import memberships, structures
 
     sid = structure_id(client, cookies["paul"], "menuiserie")
     structure = structures.get_structure(sid)
-    former = structures.get_membership(user_id(PAUL), sid)
-    to_julie, to_marc = structures.get_membership(user_id(JULIE), sid), structures.get_membership(user_id(MARC), sid)
-    structures.transfer_principal(structure, former, to_julie, ("Activité du gestionnaire",), "MODIFICATION")
-    with pytest.raises(structures.Stale):
-        structures.transfer_principal(structure, former, to_marc, ("Activité du gestionnaire",), "MODIFICATION")
-    principals = [m for m in structures.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
+    former = memberships.get_membership(user_id(PAUL), sid)
+    to_julie, to_marc = (memberships.get_membership(user_id(JULIE), sid),
+                         memberships.get_membership(user_id(MARC), sid))
+    memberships.transfer_principal(structure, former, to_julie, ("Activité du gestionnaire",), "MODIFICATION", [])
+    with pytest.raises(ConcurrentChange):
+        memberships.transfer_principal(structure, former, to_marc, ("Activité du gestionnaire",), "MODIFICATION", [])
+    principals = [m for m in memberships.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
     assert [m.user_id for m in principals] == [user_id(JULIE)]
     assert structures.get_structure(sid).principal_user_id == user_id(JULIE)
 
 
 def test_the_loser_of_a_concurrent_transfer_gets_409_and_nothing_changes(client, cookies, monkeypatch):
-    from chalicelib.store import structures
+    from chalicelib.store import memberships, structures
 
     sid = structure_id(client, cookies["paul"], "menuiserie")
-    original = structures.transfer_principal
+    original = memberships.transfer_principal
 
-    def racing(structure, former, successor, spaces, habilitation):
+    def racing(structure, former, successor, spaces, habilitation, pending):
         # Another tab of the same manager transfers to Marc between our reads and our write.
-        original(structures.get_structure(sid), structures.get_membership(former.user_id, sid),
-                 structures.get_membership(user_id(MARC), sid), spaces, habilitation)
-        return original(structure, former, successor, spaces, habilitation)
+        original(structures.get_structure(sid), memberships.get_membership(former.user_id, sid),
+                 memberships.get_membership(user_id(MARC), sid), spaces, habilitation, pending)
+        return original(structure, former, successor, spaces, habilitation, pending)
 
-    monkeypatch.setattr(structures, "transfer_principal", racing)
+    monkeypatch.setattr(memberships, "transfer_principal", racing)
     response = leave(client, cookies["paul"], sid, successor=user_id(JULIE))
     assert response.status_code == 409
     assert body(response)["code"] == "concurrent_change"
-    principals = [m.user_id for m in structures.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
+    principals = [m.user_id for m in memberships.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
     assert principals == [user_id(MARC)]
 
 

@@ -134,8 +134,18 @@ async function decide(decision) {
 $('approve-button').addEventListener('click', () => decide('VALIDER'));
 $('reject-button').addEventListener('click', () => decide('REFUSER'));
 
+async function fetchRequests() {
+  try {
+    return await api.get('/api/manager/requests');
+  } catch (error) {
+    // The API refuses a caller who manages no structure: the page says so instead of an error.
+    if (error instanceof ApiError && error.status === 403 && error.code === 'forbidden') return { structures: [], requests: [] };
+    throw error;
+  }
+}
+
 async function loadRequests() {
-  const data = await api.get('/api/manager/requests');
+  const data = await fetchRequests();
   state.structures = data.structures || [];
   state.requests = data.requests || [];
   const keys = new Set(state.requests.map(requestKey));

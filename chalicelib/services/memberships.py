@@ -1,0 +1,293 @@
+"""Rattachements (guide §4): requests, their decision by managers in « Activité du gestionnaire », members, roles,
+leaving a structure and the transfer of the principal-manager role."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from chalicelib.domain import clock, entities
+from chalicelib.domain.accounts import ACCOUNT, ACTIVE
+from chalicelib.domain.errors import (
+    ConcurrentChange,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PrincipalRoleNeedsSuccessor,
+    Problem,
+    SolePrincipal,
+    SuccessorRequired,
+    UserNotFound,
+)
+from chalicelib.domain.memberships import (
+    DEFAULT_HABILITATION,
+    MANAGER_SPACE,
+    MEMBERSHIP,
+    PENDING,
+    PRINCIPAL,
+    ROLE,
+    SCOPE_MANAGER,
+    SECONDARY,
+    USER,
+    VALIDATED,
+    default_spaces,
+    listed,
+    manages,
+    membership_active,
+)
+from chalicelib.domain.search import normalise_text
+from chalicelib.services.auth import CurrentSession
+from chalicelib.store import accounts, memberships, structures
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DecisionOutcome:
+    structure_id: str
+    user_id: str
+    status: str | None = None
+    error: str | None = None  # a message key: this request could not be decided, the others went on
+
+
+@dataclass
+class ManagerRequests:
+    managed: list[entities.Membership]
+    pending: list[entities.Membership]
+
+
+def own_profile(current: CurrentSession) -> entities.UserProfile:
+    profile = accounts.get_profile(current.user_id)
+    if profile is None:
+        raise Forbidden()
+    return profile
+
+
+def standing(current: CurrentSession, structure_id: str) -> entities.Membership | None:
+    """The caller's rattachement to a structure: the one read with the session when the route asked for it."""
+    if current.structure_id == structure_id:
+        return current.membership
+    return memberships.get_membership(current.user_id, structure_id)
+
+
+def new_membership(structure: entities.Structure, user: entities.UserProfile, role: str, status: str,
+                   valid_from: date, valid_until: date | None, comment: str | None, services: list,
+                   requested_at: datetime, decided_by: str | None = None, manager_scope: str | None = None,
+                   ) -> entities.Membership:
+    """A rattachement to write, with its requester's details as managers will list them."""
+    return entities.Membership(
+        user_id=user.user_id, structure_id=structure.structure_id, identifier=structure.identifier,
+        designation=structure.designation, role=role, manager_scope=manager_scope, status=status,
+        valid_from=valid_from, valid_until=valid_until, comment=comment, services=services,
+        requested_at=requested_at, decided_at=requested_at if decided_by else None, decided_by=decided_by,
+        decision_reason=None, first_name=user.first_name, last_name=user.last_name,
+        contact_email=user.contact_email, address_line1=user.address_line1, postal_code=user.postal_code,
+        city=user.city,
+    )
+
+
+def _services_by_code(services, codes: list[str], field: str) -> list[entities.ServiceRef]:
+    known = {s.code: s for s in services if s.active}
+    chosen = []
+    for code in dict.fromkeys(codes):
+        if code not in known:
+            raise InvalidInput(fields={field: Problem("service.unknown", {"code": code})})
+        chosen.append(entities.ServiceRef(code, known[code].name))
+    return chosen
+
+
+def _check_dates(valid_from, valid_until) -> None:
+    if valid_until is not None and valid_until < valid_from:
+        raise InvalidInput(fields={"valid_until": Problem("dates.order")})
+
+
+def _managers(everyone: list[entities.Membership]) -> list[str]:
+    today = clock.today()
+    return [m.user_id for m in everyone if manages(m, today)]
+
+
+def request(current: CurrentSession, structure_id: str, data: dict) -> entities.Membership:
+    """« Valider » of the request form: pending until a manager of the structure decides; its principal is told, and
+    every manager finds it in « Activité du gestionnaire »."""
+    _check_dates(data["valid_from"], data["valid_until"])
+    structure, services = structures.get_structure_with_services(structure_id)
+    if structure is None or structure.status != ACTIVE:
+        raise NotFound()
+    chosen = _services_by_code(services, data["services"], "services")
+    user = own_profile(current)
+    pending = MEMBERSHIP.transition("request").target
+    membership = new_membership(structure, user, USER, pending, data["valid_from"], data["valid_until"],
+                                data.get("comment") or None, chosen, clock.now())
+    memberships.request_membership(membership, _managers(memberships.members(structure_id, VALIDATED)))
+    principal = accounts.get_profile(structure.principal_user_id)
+    if principal is not None:
+        from chalicelib.mail import sender
+
+        sender.send("rattachement_demande", principal, {"structure": structure, "requester": user,
+                                                      "membership": membership})
+    return membership
+
+
+def _as_manager(current: CurrentSession, structure_id: str) -> entities.Membership:
+    manager = standing(current, structure_id)
+    if not manages(manager, clock.today()):
+        raise Forbidden()
+    return manager
+
+
+def _filter_members(rows, text: str | None):
+    wanted = normalise_text(text)
+    if not wanted:
+        return rows
+    return [
+        m for m in rows
+        if wanted in normalise_text(" ".join(filter(None, (
+            m.first_name, m.last_name, m.contact_email, m.address_line1, m.postal_code, m.city))))
+        or wanted in (m.contact_email or "").casefold()
+    ]
+
+
+def list_members(current: CurrentSession, structure_id: str, text: str | None,
+                 status: str | None) -> list[entities.Membership]:
+    """Members of a structure for its managers: one Query besides the session (which brought the caller's standing)."""
+    _as_manager(current, structure_id)
+    rows = [m for m in memberships.members(structure_id, status) if listed(m) or status]
+    return sorted(_filter_members(rows, text),
+                  key=lambda m: (normalise_text(m.last_name), normalise_text(m.first_name)))
+
+
+def attach(current: CurrentSession, structure_id: str, data: dict) -> entities.Membership:
+    """A manager attaches a user (found by its login) on its own initiative."""
+    _check_dates(data["valid_from"], data["valid_until"])
+    manager = _as_manager(current, structure_id)
+    structure, services = structures.get_structure_with_services(structure_id)
+    chosen = _services_by_code(services, data["services"], "services")
+    user_id = accounts.find_user_id(data["login"])
+    user = accounts.get_profile(user_id) if user_id else None
+    if user is None or user.status != ACTIVE:
+        raise UserNotFound(fields={"login": Problem("user.not_found")})
+    now = clock.now()
+    membership = new_membership(structure, user, USER, MEMBERSHIP.transition("attach").target, data["valid_from"],
+                                data["valid_until"], None, chosen, now, decided_by=manager.user_id)
+    memberships.attach_member(structure, membership, default_spaces(USER), DEFAULT_HABILITATION)
+    from chalicelib.mail import sender
+
+    sender.send("rattachement_valide", user, {"structure": structure, "membership": membership, "reason": None})
+    return membership
+
+
+def set_role(current: CurrentSession, structure_id: str, user_id: str, role: str,
+             scope: str | None) -> entities.Membership:
+    """Only the principal manager names secondary managers and chooses how they act; its own role moves only by a
+    transfer to a successor."""
+    manager = standing(current, structure_id)
+    if manager is None or manager.role != PRINCIPAL or not membership_active(manager, clock.today()):
+        raise Forbidden()
+    if user_id == current.user_id:
+        raise PrincipalRoleNeedsSuccessor()
+    if role == SECONDARY and scope is None:
+        raise InvalidInput(fields={"manager_scope": Problem("field.required")})
+    member = memberships.get_membership(user_id, structure_id)
+    if member is None or member.status != VALIDATED:
+        raise NotFound()
+    transition = ROLE.transition("promote" if role == SECONDARY else "demote")
+    if not transition.allows(member.role):
+        raise PrincipalRoleNeedsSuccessor()
+    structure = structures.get_structure(structure_id)
+    scope = scope if role == SECONDARY else None
+    acts_as_manager = role == SECONDARY and scope == SCOPE_MANAGER
+    was_manager = member.role == SECONDARY and member.manager_scope == SCOPE_MANAGER
+    becomes_manager = acts_as_manager and not was_manager
+    memberships.set_role(
+        structure, member, transition, scope, manager,
+        add_spaces=(MANAGER_SPACE,) if becomes_manager else (),
+        remove_spaces=(MANAGER_SPACE,) if was_manager and not acts_as_manager else (),
+        pending=memberships.members(structure_id, PENDING) if becomes_manager else (),
+    )
+    member.role, member.manager_scope = transition.target, scope
+    return member
+
+
+def leave(current: CurrentSession, structure_id: str, successor_user_id: str | None) -> entities.Membership:
+    """« Supprimer rattachements » for one structure (or the withdrawal of one's pending request). A principal manager
+    hands its role over first and stays."""
+    membership = memberships.get_membership(current.user_id, structure_id)
+    if not listed(membership):
+        raise NotFound()
+    if membership.role != PRINCIPAL:
+        transition = MEMBERSHIP.transition("withdraw" if membership.status == PENDING else "leave")
+        target = transition.check(membership.status)
+        memberships.end_membership(membership, transition, memberships.subscriptions_of(current.user_id, structure_id))
+        membership.status, membership.manager_scope = target, None
+        log.info("user %s left structure %s", current.user_id, structure_id)
+        return membership
+    everyone = memberships.members(structure_id)
+    today = clock.today()
+    others = [m for m in everyone if m.user_id != current.user_id and membership_active(m, today)]
+    if not others:
+        raise SolePrincipal()
+    if not successor_user_id:
+        raise SuccessorRequired()
+    successor = next((m for m in others if m.user_id == successor_user_id), None)
+    if successor is None:
+        raise InvalidInput(fields={"successor_user_id": Problem("successor.not_member")})
+    structure = structures.get_structure(structure_id)
+    memberships.transfer_principal(structure, membership, successor, default_spaces(PRINCIPAL), DEFAULT_HABILITATION,
+                                   [m for m in everyone if m.status == PENDING])
+    log.info("principal manager of structure %s moved from %s to %s", structure_id, current.user_id,
+             successor_user_id)
+    membership.role, membership.manager_scope = ROLE.transition("hand_over").target, None
+    return membership
+
+
+def managed_structures(current: CurrentSession) -> ManagerRequests:
+    """The structures the caller manages and the requests waiting for it: one Query on its own partition, whatever
+    the number of structures. A copy of a request is shown only while the caller manages its structure, so a manager
+    whose role was just taken away sees nothing more. A caller who manages nothing is refused."""
+    view = memberships.manager_view(current.user_id)
+    today = clock.today()
+    managed = [m for m in view.memberships if manages(m, today)]
+    if not managed:
+        raise Forbidden()
+    ids = {m.structure_id for m in managed}
+    pending = sorted((r for r in view.pending if r.structure_id in ids), key=lambda r: r.requested_at)
+    return ManagerRequests(sorted(managed, key=lambda m: m.designation), pending)
+
+
+def decide(current: CurrentSession, validated: bool, reason: str | None, targets: list[dict]) -> list[DecisionOutcome]:
+    """Validate or refuse each request on its own; one that cannot be decided is reported, the others go on."""
+    from chalicelib.mail import sender
+
+    managed = {m.structure_id: m for m in managed_structures(current).managed}
+    transition = MEMBERSHIP.transition("validate" if validated else "refuse")
+    results = []
+    for target in targets:
+        structure_id, user_id = target["structure_id"], target["user_id"]
+        outcome = DecisionOutcome(structure_id, user_id)
+        results.append(outcome)
+        manager = managed.get(structure_id)
+        if manager is None:
+            outcome.error = "forbidden"
+            continue
+        request_item = memberships.get_membership(user_id, structure_id)
+        if request_item is None or not transition.allows(request_item.status):
+            memberships.drop_copy(current.user_id, structure_id, user_id)
+            outcome.error = "request_not_pending"
+            continue
+        user = accounts.get_profile(user_id)
+        if user is None or not ACCOUNT.transition("deactivate").allows(user.status):
+            outcome.error = "request_of_inactive_account"
+            continue
+        structure = structures.get_structure(structure_id)
+        try:
+            memberships.decide_request(
+                structure, request_item, manager, transition, reason, clock.now(),
+                default_spaces(request_item.role, request_item.manager_scope), DEFAULT_HABILITATION,
+            )
+        except ConcurrentChange:
+            outcome.error = "request_not_pending"
+            continue
+        outcome.status = transition.target
+        sender.send("rattachement_valide" if validated else "rattachement_refuse", user,
+                    {"structure": structure, "membership": request_item, "reason": reason})
+        log.info("request of %s to %s %s by %s", user_id, structure_id, outcome.status, current.user_id)
+    return results
