@@ -137,9 +137,10 @@ function renderPage(html, page, depth = 0) {
   }
   return html
     .replace(/<!--\s*@begin\s+([\w.-]+)([^>]*?)-->([\s\S]*?)<!--\s*@end\s+\1\s*-->/g, (m, name, rawArgs, body) => {
-      const [main, ...rest] = body.split(/<!--\s*@slot\s+(\w+)\s*-->/);
-      const slots = { '': renderPage(main, page, depth + 1) };
-      for (let i = 0; i < rest.length; i += 2) slots[rest[i]] = renderPage(rest[i + 1], page, depth + 1);
+      // Blocks inside the body take their own slots first: what is left are this block's.
+      const [main, ...rest] = renderPage(body, page, depth + 1).split(/<!--\s*@slot\s+(\w+)\s*-->/);
+      const slots = { '': main };
+      for (let i = 0; i < rest.length; i += 2) slots[rest[i]] = rest[i + 1];
       return renderPartial(name, rawArgs, slots, page, depth);
     })
     .replace(/<!--\s*@include\s+([\w.-]+)([^>]*?)-->/g, (m, name, rawArgs) => renderPartial(name, rawArgs, {}, page, depth));
