@@ -81,7 +81,7 @@ for (const url of new Set(cssUrls(minCss.code))) {
 }
 
 // Tiny include mechanism for the shared page shell, header/footer and the DSFR field groups and modals:
-//   <!-- @include header-app.html page=home nav -->
+//   <!-- @include header.html app page=home -->
 //   <!-- @begin modal.html id=delete-modal ... -->body<!-- @slot footer -->footer<!-- @end modal.html -->
 // Arguments are key=value (quoted when the value holds spaces: text="Nouveau mot de passe") or bare flags (nav).
 // In a partial:
