@@ -80,47 +80,78 @@ for (const url of new Set(cssUrls(minCss.code))) {
   if (!fs.existsSync(target)) problems.push(`app.css references a missing file: ${url}`);
 }
 
-// Tiny include mechanism for the shared header/footer:
-//   <!-- @include header-app.html page=home nav -->
-// In a partial, {{current:home}} becomes ' aria-current="page"' when page=home (' aria-current="true"' when
-// section=home: a page inside that part of the site),
-// {{if:nav}}...{{/if}} is kept only when the flag nav is given, and {{arg:id}} is the value of id=... (quoted when it
-// holds spaces: text="Nouveau mot de passe"). A partial may include other partials (each with its own arguments), up
-// to a few levels deep.
+// Tiny include mechanism for the shared page shell, header/footer and the DSFR field groups and modals:
+//   <!-- @include header.html app page=home -->
+//   <!-- @begin modal.html id=delete-modal ... -->body<!-- @slot footer -->footer<!-- @end modal.html -->
+// Arguments are key=value (quoted when the value holds spaces: text="Nouveau mot de passe") or bare flags (nav).
+// In a partial:
+//   {{arg:id}}         the value of id=... (an error when missing); {{arg:type=text}} with a default
+//   {{attr:name}}      ' name="value"' when name=value is given, ' name' for a flag, nothing otherwise
+//   {{if:nav}}...{{/if}}  kept only when nav is given; {{if:!nav}} when it is not; {{if:a|b}} when either is;
+//                      ifs nest
+//   {{current:home}}   ' aria-current="page"' when page=home (' aria-current="true"' when section=home)
+//   {{slot}}, {{slot:footer}}  the markup between @begin and @end (split by <!-- @slot footer -->); empty for @include
+// A partial may include other partials (each with its own arguments), up to a few levels deep.
+const IF = /\{\{if:(!?[\w-]+(?:\|!?[\w-]+)*)\}\}((?:(?!\{\{if:)[\s\S])*?)\{\{\/if\}\}/g;
+const holds = (args, cond) => cond.split('|').some((c) => (c.startsWith('!') ? !args[c.slice(1)] : Boolean(args[c])));
+
+function renderPartial(name, rawArgs, slots, page, depth) {
+  const file = path.join(src, 'partials', name);
+  if (!fs.existsSync(file)) {
+    problems.push(`${page}: missing partial ${name}`);
+    return '';
+  }
+  const args = {};
+  for (const [, k, quoted, bare] of rawArgs.matchAll(/([\w-]+)(?:="([^"]*)"|=(\S+))?/g)) {
+    args[k] = quoted ?? bare ?? true;
+  }
+  let text = fs.readFileSync(file, 'utf8');
+  for (let before = ''; before !== text; ) {
+    before = text;
+    text = text.replace(IF, (mm, cond, inner) => (holds(args, cond) ? inner : ''));
+  }
+  text = text
+    .replace(/\{\{arg:([\w-]+)(?:=([^}]*))?\}\}/g, (mm, k, fallback) => {
+      if (typeof args[k] === 'string') return args[k];
+      if (fallback !== undefined) return fallback;
+      problems.push(`${page}: ${name} needs ${k}=...`);
+      return '';
+    })
+    .replace(/\{\{attr:([\w-]+)\}\}/g, (mm, k) => {
+      if (args[k] === true) return ` ${k}`;
+      return typeof args[k] === 'string' ? ` ${k}="${args[k]}"` : '';
+    })
+    .replace(/\{\{current:(\w+)\}\}/g, (mm, p) => {
+      if (args.page === p) return ' aria-current="page"';
+      return args.section === p ? ' aria-current="true"' : '';
+    })
+    .replace(/\{\{slot(?::(\w+))?\}\}/g, (mm, s) => (slots[s || ''] ?? '').replace(/^\n/, '').replace(/\n\s*$/, ''))
+    .replace(/\n$/, '');
+  return renderPage(text, page, depth + 1);
+}
+
 function renderPage(html, page, depth = 0) {
-  if (depth > 4) {
+  if (depth > 6) {
     problems.push(`${page}: partials included too deeply (a partial includes itself?)`);
     return html;
   }
-  return html.replace(/<!--\s*@include\s+([\w.-]+)([^>]*?)-->/g, (m, name, rawArgs) => {
-    const file = path.join(src, 'partials', name);
-    if (!fs.existsSync(file)) {
-      problems.push(`${page}: missing partial ${name}`);
-      return '';
-    }
-    const args = {};
-    for (const [, k, quoted, bare] of rawArgs.matchAll(/([\w-]+)(?:="([^"]*)"|=(\S+))?/g)) {
-      args[k] = quoted ?? bare ?? true;
-    }
-    const text = fs
-      .readFileSync(file, 'utf8')
-      .replace(/\{\{if:(\w+)\}\}([\s\S]*?)\{\{\/if\}\}/g, (mm, flag, inner) => (args[flag] ? inner : ''))
-      .replace(/\{\{arg:(\w+)\}\}/g, (mm, k) => {
-        if (typeof args[k] !== 'string') problems.push(`${page}: ${name} needs ${k}=...`);
-        return typeof args[k] === 'string' ? args[k] : '';
-      })
-      .replace(/\{\{current:(\w+)\}\}/g, (mm, p) => {
-        if (args.page === p) return ' aria-current="page"';
-        return args.section === p ? ' aria-current="true"' : '';
-      })
-      .replace(/\n$/, '');
-    return renderPage(text, page, depth + 1);
-  });
+  return html
+    .replace(/<!--\s*@begin\s+([\w.-]+)([^>]*?)-->([\s\S]*?)<!--\s*@end\s+\1\s*-->/g, (m, name, rawArgs, body) => {
+      // Blocks inside the body take their own slots first: what is left are this block's.
+      const [main, ...rest] = renderPage(body, page, depth + 1).split(/<!--\s*@slot\s+(\w+)\s*-->/);
+      const slots = { '': main };
+      for (let i = 0; i < rest.length; i += 2) slots[rest[i]] = rest[i + 1];
+      return renderPartial(name, rawArgs, slots, page, depth);
+    })
+    .replace(/<!--\s*@include\s+([\w.-]+)([^>]*?)-->/g, (m, name, rawArgs) => renderPartial(name, rawArgs, {}, page, depth));
 }
 
 // 4. HTML pages, with a CSP lint: no inline script, no inline style, every local reference present.
 for (const page of fs.readdirSync(path.join(src, 'pages')).filter((f) => f.endsWith('.html'))) {
   const html = renderPage(fs.readFileSync(path.join(src, 'pages', page), 'utf8'), page);
+  if (/<!--\s*@(include|begin|end|slot)\b|\{\{(arg|attr|if|\/if|slot|current)[:}]/.test(html)) {
+    problems.push(`${page}: an include or a {{...}} was left unresolved (an @begin without its @end?)`);
+  }
   if (/<script(?![^>]*\ssrc=)[^>]*>/i.test(html)) problems.push(`${page}: inline <script> (blocked by the CSP)`);
   if (/<style[\s>]/i.test(html)) problems.push(`${page}: <style> block (blocked by the CSP)`);
   if (/\sstyle\s*=/i.test(html)) problems.push(`${page}: style="" attribute (blocked by the CSP)`);

@@ -3,10 +3,10 @@
 // « Valider » sends the password, its confirmation, the secret question and its answer (POST …). Markup:
 // partials/activation-form.html.
 import { api, ApiError } from './api.js';
-import { createFormErrors, showApiError } from './forms.js';
+import { createFormErrors, handleSubmit, showApiError } from './forms.js';
 import { t } from './i18n.js';
 import { markReady } from './layout.js';
-import { hidePasswords, loginLink, passwordMeter, setBusy, showMessage } from './lifecycle.js';
+import { hidePasswords, loginLink, passwordMeter, showMessage } from './lifecycle.js';
 import { $ } from './ui.js';
 
 const FIELDS = [
@@ -68,20 +68,17 @@ export function startActivationForm({ token, detailsPath, submitPath, askAgain }
     }
   }
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
-    errors.clear();
-    feedback.replaceChildren();
-    setBusy(form, true);
-    try {
-      const answer = await api.post(submitPath, {
-        token,
-        password: $('password').value,
-        confirmation: $('confirmation').value,
-        secret_question: $('secret-question').value.trim(),
-        secret_answer: $('secret-answer').value.trim(),
-      }, { on401: 'throw' });
+  handleSubmit(form, {
+    errors,
+    feedback,
+    send: () => api.post(submitPath, {
+      token,
+      password: $('password').value,
+      confirmation: $('confirmation').value,
+      secret_question: $('secret-question').value.trim(),
+      secret_answer: $('secret-answer').value.trim(),
+    }, { on401: 'throw' }),
+    onSuccess: (answer) => {
       hidePasswords(form);
       form.reset();
       meter.reset();
@@ -91,13 +88,12 @@ export function startActivationForm({ token, detailsPath, submitPath, askAgain }
         type: 'success', id: 'activation-done', title: t('lifecycle.done_title'), message: answer.message,
         links: [loginLink()],
       });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 422 && Object.keys(error.fields).length) errors.show(error);
-      else if (error instanceof ApiError && ['invalid_link', 'reactivation_too_late'].includes(error.code)) refuse(error);
-      else showApiError(feedback, error);
-    } finally {
-      setBusy(form, false);
-    }
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError && ['invalid_link', 'reactivation_too_late'].includes(error.code))) return false;
+      refuse(error);
+      return true;
+    },
   });
 
   load().then(markReady);

@@ -9,32 +9,36 @@
 //   For « un même gestionnaire », the search runs on the first structure and only the people who are active users of
 //   every structure are offered (the others' lists are read once, without q).
 // 204: the sessions are over -> the login page says the account is deactivated (?desactive=1). A 409/422 field
-// (`successors.<structure_id>`) goes next to its structure.
+// (`successors.<structure_id>`) goes next to its structure. The search and the candidates: successor-search.js.
 import { api, ApiError } from './api.js';
 import { t } from './i18n.js';
 import { showAlert } from './layout.js';
-import { $, closeModal, el, openModal, personName } from './ui.js';
+import {
+  renderCandidates, searchCandidates, structureBlock, structureLabel,
+} from './successor-search.js';
+import { $, closeModal, el, openModal } from './ui.js';
 
-const PRINCIPAL = 'GESTIONNAIRE_PRINCIPAL';
 const AFTER_DEACTIVATION = '/?desactive=1';
 
-/** Active users of a structure who may take the principal role (the principal, i.e. the user, left out). */
-const candidatesOf = (members) => members.filter((m) => m.role !== PRINCIPAL && (!m.status || m.status === 'VALIDEE'));
-
-function memberHint(member) {
-  const address = member.address
-    ? [member.address.line1, [member.address.postal_code, member.address.city].filter(Boolean).join(' ')]
-      .filter(Boolean).join(', ')
-    : '';
-  return [member.contact_email, address].filter(Boolean).join(' · ');
+/** Step 2's list of the structures the user leads, each with a place for its message (« un même gestionnaire »). */
+function renderStructuresList(list, structures) {
+  list.replaceChildren(...structures.map((s, index) => el('li', { id: `deactivate-structure-${index}` },
+    structureLabel(s),
+    el('div', {
+      className: 'fr-messages-group', id: `deactivate-structure-${index}-messages`, 'aria-live': 'polite',
+      dataset: { structureMessages: '' },
+    }))));
 }
 
-async function membersOf(structureId, q = '') {
-  const params = new URLSearchParams();
-  if (q) params.set('q', q);
-  params.set('status', 'VALIDEE');
-  const data = await api.get(`/api/structures/${encodeURIComponent(structureId)}/members?${params}`);
-  return candidatesOf(data.members || []);
+/** {structure_id: user_id} of the chosen successors (mode 'same': one choice for all; 'each': one per structure). */
+function chosenSuccessors(dialog, structures, mode) {
+  const map = {};
+  structures.forEach((s, index) => {
+    const name = mode === 'each' ? `deactivate-${index}-user` : 'deactivate-same-user';
+    const chosen = dialog.querySelector(`input[name="${name}"]:checked`)?.value;
+    if (chosen) map[s.structure_id] = chosen;
+  });
+  return map;
 }
 
 /**
@@ -62,7 +66,6 @@ export function createDeactivation({ button, pageFeedback }) {
   };
 
   const mode = () => ($('deactivate-mode-each').checked ? 'each' : 'same');
-  const structureLabel = (s) => t('designate.structure', { designation: s.designation || '', identifier: s.identifier || '' });
 
   function setBusy(busy) {
     state.busy = busy;
@@ -79,55 +82,6 @@ export function createDeactivation({ button, pageFeedback }) {
     designateItem.hidden = step !== 1 || !principal;
     submitItem.hidden = step !== 2;
     $('deactivate-line-principal').hidden = !principal;
-  }
-
-  // ------------------------------------------------------------ candidates (radio buttons)
-
-  /** A radio group of candidates inside zone; keeps the current choice when it is still offered. */
-  function renderCandidates(zone, { prefix, members, emptyText }) {
-    const chosen = zone.querySelector('input[type=radio]:checked')?.value;
-    if (!members.length) {
-      zone.replaceChildren(el('p', { className: 'app-empty fr-mb-0', id: `${prefix}-none` }, emptyText));
-      return;
-    }
-    const legendId = `${prefix}-candidates-legend`;
-    const fieldset = el('fieldset', {
-      className: 'fr-fieldset fr-mb-0', id: `${prefix}-candidates`, 'aria-labelledby': legendId,
-    }, el('legend', { className: 'fr-fieldset__legend fr-fieldset__legend--regular', id: legendId },
-      members.length === 1 ? t('designate.candidates_one') : t('designate.candidates', { n: members.length })));
-    members.forEach((member, i) => {
-      const inputId = `${prefix}-user-${i}`;
-      fieldset.append(el('div', { className: 'fr-fieldset__element' },
-        el('div', { className: 'fr-radio-group' },
-          el('input', {
-            type: 'radio', id: inputId, name: `${prefix}-user`, value: member.user_id, checked: member.user_id === chosen,
-          }),
-          el('label', { className: 'fr-label', for: inputId }, personName(member),
-            el('span', { className: 'fr-hint-text' }, memberHint(member))))));
-    });
-    zone.replaceChildren(fieldset);
-  }
-
-  /** « Rechercher » field with the magnifier button; onSearch(q). */
-  function searchField({ prefix, label, onSearch }) {
-    const qId = `${prefix}-q`;
-    const input = el('input', {
-      className: 'fr-input', type: 'search', id: qId, name: qId, autocomplete: 'off', 'aria-describedby': `${prefix}-q-hint`,
-    });
-    const go = el('button', {
-      type: 'button', className: 'fr-btn fr-icon-search-line', id: `${prefix}-search`, title: t('button.search'),
-    }, t('button.search'));
-    input.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') {
-        event.preventDefault();
-        onSearch(input.value.trim());
-      }
-    });
-    go.addEventListener('click', () => onSearch(input.value.trim()));
-    return el('div', { className: 'fr-input-group' },
-      el('label', { className: 'fr-label', for: qId }, label,
-        el('span', { className: 'fr-hint-text', id: `${prefix}-q-hint` }, t('designate.search_hint'))),
-      el('div', { className: 'fr-input-wrap fr-input-wrap--addon' }, input, go));
   }
 
   // ------------------------------------------------------------ errors next to each structure
@@ -150,15 +104,6 @@ export function createDeactivation({ button, pageFeedback }) {
 
   // ------------------------------------------------------------ step 2
 
-  function renderStructuresList() {
-    structuresList.replaceChildren(...state.structures.map((s, index) => el('li', { id: `deactivate-structure-${index}` },
-      structureLabel(s),
-      el('div', {
-        className: 'fr-messages-group', id: `deactivate-structure-${index}-messages`, 'aria-live': 'polite',
-        dataset: { structureMessages: '' },
-      }))));
-  }
-
   async function searchSame(q) {
     const zone = $('deactivate-same-results');
     zone.setAttribute('aria-busy', 'true');
@@ -167,11 +112,11 @@ export function createDeactivation({ button, pageFeedback }) {
       if (!state.others) {
         state.others = new Map();
         for (const s of state.structures.slice(1)) {
-          const members = await membersOf(s.structure_id);
+          const members = await searchCandidates(s.structure_id);
           state.others.set(s.structure_id, new Set(members.map((m) => m.user_id)));
         }
       }
-      const first = await membersOf(state.structures[0].structure_id, q);
+      const first = await searchCandidates(state.structures[0].structure_id, q);
       const common = first.filter((m) => [...state.others.values()].every((ids) => ids.has(m.user_id)));
       renderCandidates(zone, {
         prefix: 'deactivate-same', members: common,
@@ -189,7 +134,7 @@ export function createDeactivation({ button, pageFeedback }) {
     const zone = $(`deactivate-${index}-results`);
     zone.setAttribute('aria-busy', 'true');
     try {
-      const members = await membersOf(state.structures[index].structure_id, q);
+      const members = await searchCandidates(state.structures[index].structure_id, q);
       renderCandidates(zone, {
         prefix: `deactivate-${index}`, members,
         emptyText: q ? t('designate.none_found') : t('designate.none_in_structure'),
@@ -202,33 +147,18 @@ export function createDeactivation({ button, pageFeedback }) {
   }
 
   function renderSame() {
-    const legendId = 'deactivate-same-legend';
-    sameZone.replaceChildren(el('fieldset', {
-      className: 'fr-fieldset app-designate', id: 'deactivate-same-group', 'aria-labelledby': legendId,
-    },
-    el('legend', { className: 'fr-fieldset__legend', id: legendId }, t('deactivate.same_group')),
-    el('div', { className: 'fr-fieldset__element' },
-      searchField({ prefix: 'deactivate-same', label: t('deactivate.search_label_same'), onSearch: searchSame })),
-    el('div', { className: 'fr-fieldset__element', id: 'deactivate-same-results', 'aria-live': 'polite' }),
-    el('div', { className: 'fr-messages-group', id: 'deactivate-same-messages', 'aria-live': 'polite' })));
+    sameZone.replaceChildren(structureBlock({
+      prefix: 'deactivate-same', id: 'deactivate-same-group', legend: t('deactivate.same_group'),
+      label: t('deactivate.search_label_same'), onSearch: searchSame,
+    }));
     searchSame('');
   }
 
   function renderEach() {
-    eachZone.replaceChildren(...state.structures.map((s, index) => {
-      const prefix = `deactivate-${index}`;
-      return el('fieldset', {
-        className: 'fr-fieldset app-designate', id: prefix, 'aria-labelledby': `${prefix}-legend`,
-        dataset: { structureId: s.structure_id },
-      },
-      el('legend', { className: 'fr-fieldset__legend', id: `${prefix}-legend` }, structureLabel(s)),
-      el('div', { className: 'fr-fieldset__element' },
-        searchField({ prefix, label: t('designate.search_label'), onSearch: (q) => searchEach(index, q) })),
-      el('div', { className: 'fr-fieldset__element', id: `${prefix}-results`, 'aria-live': 'polite' }),
-      el('div', {
-        className: 'fr-messages-group', id: `${prefix}-messages`, 'aria-live': 'polite', dataset: { structureMessages: '' },
-      }));
-    }));
+    eachZone.replaceChildren(...state.structures.map((s, index) => structureBlock({
+      prefix: `deactivate-${index}`, legend: structureLabel(s), label: t('designate.search_label'),
+      onSearch: (q) => searchEach(index, q), structureId: s.structure_id, messagesData: { structureMessages: '' },
+    })));
     state.structures.forEach((s, index) => searchEach(index, ''));
   }
 
@@ -247,7 +177,7 @@ export function createDeactivation({ button, pageFeedback }) {
     state.others = null;
     sameZone.replaceChildren();
     eachZone.replaceChildren();
-    renderStructuresList();
+    renderStructuresList(structuresList, state.structures);
     showStep(2);
     switchMode();
     $('deactivate-step2-title').focus();
@@ -255,22 +185,12 @@ export function createDeactivation({ button, pageFeedback }) {
 
   // ------------------------------------------------------------ sending
 
-  function successors() {
-    const map = {};
-    state.structures.forEach((s, index) => {
-      const name = mode() === 'each' ? `deactivate-${index}-user` : 'deactivate-same-user';
-      const chosen = dialog.querySelector(`input[name="${name}"]:checked`)?.value;
-      if (chosen) map[s.structure_id] = chosen;
-    });
-    return map;
-  }
-
   async function deactivate() {
     if (state.busy) return;
     clearErrors();
     setBusy(true);
     // A principal manager names its successors; without a choice the server says, structure by structure, why.
-    const body = state.structures.length ? { successors: successors() } : {};
+    const body = state.structures.length ? { successors: chosenSuccessors(dialog, state.structures, mode()) } : {};
     try {
       await api.post('/api/account/deactivation', body);
       window.location.assign(AFTER_DEACTIVATION);

@@ -3,10 +3,14 @@
 // &status=VALIDEE: name, e-mail or postal address), one is chosen (radio) and « Valider » sends
 // POST /api/memberships/{id}/delete {"successor_user_id": …}: the role moves to that user and the former principal
 // stays attached as UTILISATEUR. The server's 409 answers (successor_required, sole_principal, version_conflict)
-// are shown under the structure. Markup: partials/designate-modal.html.
+// are shown under the structure. Markup: partials/designate-modal.html; the search and the candidates:
+// successor-search.js.
 import { api, ApiError } from './api.js';
 import { t } from './i18n.js';
 import { showAlert } from './layout.js';
+import {
+  renderCandidates, searchCandidates, structureBlock, structureLabel,
+} from './successor-search.js';
 import { $, closeModal, el, openModal, personName } from './ui.js';
 
 const FIELDSET_ERROR = 'fr-fieldset--error';
@@ -49,49 +53,17 @@ export function createDesignation({ onDone }) {
     }
   }
 
-  function renderCandidates(item, members, { searched }) {
-    const zone = $(idOf(item, 'results'));
-    const chosen = zone.querySelector('input[type=radio]:checked')?.value;
-    // The principal manager himself is not a candidate.
-    const candidates = members.filter((m) => m.role !== 'GESTIONNAIRE_PRINCIPAL' && (!m.status || m.status === 'VALIDEE'));
-    item.candidates = new Map(candidates.map((m) => [m.user_id, m]));
-    if (!candidates.length) {
-      zone.replaceChildren(el('p', { className: 'app-empty fr-mb-0', id: idOf(item, 'none') },
-        searched ? t('designate.none_found') : t('designate.none_in_structure')));
-      return;
-    }
-    const fieldset = el('fieldset', {
-      className: 'fr-fieldset fr-mb-0', id: idOf(item, 'candidates'), 'aria-labelledby': idOf(item, 'candidates-legend'),
-    }, el('legend', { className: 'fr-fieldset__legend fr-fieldset__legend--regular', id: idOf(item, 'candidates-legend') },
-      candidates.length === 1 ? t('designate.candidates_one') : t('designate.candidates', { n: candidates.length })));
-    candidates.forEach((member, i) => {
-      const inputId = idOf(item, `user-${i}`);
-      const address = member.address
-        ? [member.address.line1, [member.address.postal_code, member.address.city].filter(Boolean).join(' ')]
-          .filter(Boolean).join(', ')
-        : '';
-      const hint = [member.contact_email, address, member.role].filter(Boolean).join(' · ');
-      fieldset.append(el('div', { className: 'fr-fieldset__element' },
-        el('div', { className: 'fr-radio-group' },
-          el('input', {
-            type: 'radio', id: inputId, name: idOf(item, 'user'), value: member.user_id, checked: member.user_id === chosen,
-          }),
-          el('label', { className: 'fr-label', for: inputId }, personName(member),
-            el('span', { className: 'fr-hint-text' }, hint)))));
-    });
-    zone.replaceChildren(fieldset);
-  }
-
   async function search(item, { initial = false } = {}) {
     const q = initial ? '' : $(idOf(item, 'q')).value.trim();
-    const params = new URLSearchParams();
-    if (q) params.set('q', q);
-    params.set('status', 'VALIDEE');
     const zone = $(idOf(item, 'results'));
     zone.setAttribute('aria-busy', 'true');
     try {
-      const data = await api.get(`/api/structures/${encodeURIComponent(item.structure.structure_id)}/members?${params}`);
-      renderCandidates(item, data.members || [], { searched: Boolean(q) });
+      const members = await searchCandidates(item.structure.structure_id, q);
+      item.candidates = new Map(members.map((m) => [m.user_id, m]));
+      renderCandidates(zone, {
+        prefix: idOf(item), members, withRole: true,
+        emptyText: q ? t('designate.none_found') : t('designate.none_in_structure'),
+      });
       if (!initial) setItemError(item, '');
     } catch (error) {
       if (!initial) setItemError(item, error instanceof ApiError ? error.message : t('error.generic'));
@@ -101,36 +73,10 @@ export function createDesignation({ onDone }) {
     }
   }
 
-  function renderItem(item) {
-    const { structure } = item;
-    const legendId = idOf(item, 'legend');
-    const qId = idOf(item, 'q');
-    const searchButton = el('button', {
-      type: 'button', className: 'fr-btn fr-icon-search-line', id: idOf(item, 'search'), title: t('button.search'),
-    }, t('button.search'));
-    const input = el('input', {
-      className: 'fr-input', type: 'search', id: qId, name: qId, autocomplete: 'off', 'aria-describedby': idOf(item, 'q-hint'),
-    });
-    input.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter') {
-        event.preventDefault();
-        search(item);
-      }
-    });
-    searchButton.addEventListener('click', () => search(item));
-    return el('fieldset', {
-      className: 'fr-fieldset app-designate', id: idOf(item), 'aria-labelledby': legendId, dataset: { structureId: structure.structure_id },
-    },
-    el('legend', { className: 'fr-fieldset__legend', id: legendId },
-      t('designate.structure', { designation: structure.designation || '', identifier: structure.identifier || '' })),
-    el('div', { className: 'fr-fieldset__element' },
-      el('div', { className: 'fr-input-group' },
-        el('label', { className: 'fr-label', for: qId }, t('designate.search_label'),
-          el('span', { className: 'fr-hint-text', id: idOf(item, 'q-hint') }, t('designate.search_hint'))),
-        el('div', { className: 'fr-input-wrap fr-input-wrap--addon' }, input, searchButton))),
-    el('div', { className: 'fr-fieldset__element', id: idOf(item, 'results'), 'aria-live': 'polite' }),
-    el('div', { className: 'fr-messages-group', id: idOf(item, 'messages'), 'aria-live': 'polite' }));
-  }
+  const renderItem = (item) => structureBlock({
+    prefix: idOf(item), legend: structureLabel(item.structure), label: t('designate.search_label'),
+    onSearch: () => search(item), structureId: item.structure.structure_id,
+  });
 
   /**
    * @param {Array<{structure_id, identifier, designation}>} structures  where the user is GESTIONNAIRE_PRINCIPAL

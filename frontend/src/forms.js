@@ -1,5 +1,6 @@
 // Errors of a form answered 422 (docs/API.md: `fields` keyed by the body's dotted paths): each message in red next
 // to its field (DSFR error state, aria-invalid, aria-describedby) and a summary alert with links to the fields.
+import { ApiError } from './api.js';
 import { t } from './i18n.js';
 import { showAlert } from './layout.js';
 import { el } from './ui.js';
@@ -23,8 +24,9 @@ const errorClassOf = (group) =>
  * @param {() => Array<Array<string>>} o.fields  [path, element id, label key, label text?] in page order
  *        (a function, so that dynamic rows such as services.0.code are included)
  * @param {string} [o.alertId]
+ * @param {(path: string) => string} [o.pathLabel]  how a path with no field of its own is named in the summary
  */
-export function createFormErrors({ feedback, fields, alertId = 'form-errors' }) {
+export function createFormErrors({ feedback, fields, alertId = 'form-errors', pathLabel = (path) => path }) {
   const marked = new Set();
 
   function messagesOf(id) {
@@ -75,7 +77,7 @@ export function createFormErrors({ feedback, fields, alertId = 'form-errors' }) 
     return list.find(([p]) => p.startsWith(`${path}.`)) || null;
   }
 
-  const labelOf = (field, path) => (field ? field[3] || t(field[2]) : path);
+  const labelOf = (field, path) => (field ? field[3] || t(field[2]) : pathLabel(path));
 
   function summaryLine(label, message) {
     return message.toLocaleLowerCase().includes(label.toLocaleLowerCase())
@@ -111,7 +113,7 @@ export function createFormErrors({ feedback, fields, alertId = 'form-errors' }) 
     for (const [id, { label, message }] of ordered) {
       list.append(el('li', {}, el('a', { href: `#${id}`, dataset: { focus: id } }, summaryLine(label, message))));
     }
-    for (const [path, message] of orphans) list.append(el('li', {}, summaryLine(path, message)));
+    for (const [path, message] of orphans) list.append(el('li', {}, summaryLine(pathLabel(path), message)));
     const count = ordered.length + orphans.length;
     const body = count
       ? [count === 1 ? t('alert.errors_intro_one') : t('alert.errors_intro', { n: count }), list]
@@ -142,4 +144,74 @@ export function createFormErrors({ feedback, fields, alertId = 'form-errors' }) 
 export function showApiError(container, error, { id = 'error-alert', title = t('alert.error_title'), focus = true } = {}) {
   const message = error && error.message && error.name === 'ApiError' ? error.message : t('error.generic');
   return showAlert(container, { type: 'error', id, title, body: [message] }, { focus });
+}
+
+/** True for an ApiError that names fields (422 answers; 400 ones too where a page says so). */
+export const hasFieldErrors = (error, statuses = [422]) =>
+  error instanceof ApiError && (!statuses || statuses.includes(error.status)) && Object.keys(error.fields).length > 0;
+
+/**
+ * The one submit path of the forms: a second submit while one is sending is ignored; the previous errors and alerts
+ * go; the buttons are disabled (aria-busy on the form) while send() runs; then onSuccess(answer), or the field errors
+ * of a 422 next to their fields (forms.js), or onError(error) when it returns true, or an alert with the API's message.
+ * @param {HTMLFormElement} form
+ * @param {object} o
+ * @param {ReturnType<typeof createFormErrors>} o.errors
+ * @param {HTMLElement} o.feedback                  where the alerts go
+ * @param {() => Promise<any>} o.send              the API call
+ * @param {(answer: any) => any} [o.onSuccess]
+ * @param {(error: any) => boolean} [o.onError]    true when it showed the error itself
+ * @param {() => boolean} [o.ready]                false: not now (data not loaded yet)
+ * @param {() => boolean} [o.check]                client-side checks before sending; false stops there
+ * @param {() => Iterable<HTMLButtonElement>} [o.buttons]  disabled while sending (default: all of the form's)
+ * @param {number[]|null} [o.statuses]             the statuses whose `fields` go next to the fields (null: any)
+ * @param {(error: any) => void} [o.showFields]    instead of errors.show(error)
+ * @param {boolean} [o.leaves]                     success leaves the page: the form stays busy
+ * @param {(busy: boolean) => void} [o.onBusy]
+ */
+export function handleSubmit(form, {
+  errors, feedback, send, onSuccess = () => {}, onError = () => false, ready = () => true, check = () => true,
+  buttons = () => form.querySelectorAll('button'), statuses = [422], showFields = (error) => errors.show(error),
+  leaves = false, onBusy = () => {},
+}) {
+  let sending = false;
+
+  function setBusy(busy) {
+    sending = busy;
+    for (const b of buttons()) b.disabled = busy;
+    if (busy) form.setAttribute('aria-busy', 'true');
+    else form.removeAttribute('aria-busy');
+    onBusy(busy);
+  }
+
+  function showError(error) {
+    if (hasFieldErrors(error, statuses)) showFields(error);
+    else if (!onError(error)) {
+      errors.clear();
+      showApiError(feedback, error);
+    }
+  }
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (sending || !ready() || !check()) return;
+    errors.clear();
+    feedback.replaceChildren();
+    setBusy(true);
+    let answer;
+    try {
+      answer = await send();
+    } catch (error) {
+      setBusy(false);
+      showError(error);
+      return;
+    }
+    try {
+      await onSuccess(answer);
+    } finally {
+      if (!leaves) setBusy(false);
+    }
+  });
+
+  return { isSending: () => sending };
 }

@@ -74,11 +74,4 @@ export function hidePasswords(root = document) {
   }
 }
 
-/** Disable a form's buttons while a call runs. */
-export function setBusy(form, busy) {
-  for (const b of form.querySelectorAll('button')) b.disabled = busy;
-  if (busy) form.setAttribute('aria-busy', 'true');
-  else form.removeAttribute('aria-busy');
-}
-
 export const loginLink = (id = 'login-link') => ({ href: '/', text: t('link.login'), id });

@@ -1,11 +1,11 @@
 // The forms that start from a login (« Réactiver mon compte », « Mot de passe oublié ? »): « Identifiant de connexion »
 // and « Valider » -> always 202 {"message"} (the same whether an account has the login or not: what differs goes by
 // mail). Markup: partials/login-request-form.html. The login typed on the login page is offered again.
-import { api, ApiError } from './api.js';
-import { createFormErrors, showApiError } from './forms.js';
+import { api } from './api.js';
+import { createFormErrors, handleSubmit } from './forms.js';
 import { t } from './i18n.js';
 import { markReady } from './layout.js';
-import { setBusy, showMessage } from './lifecycle.js';
+import { showMessage } from './lifecycle.js';
 import { $ } from './ui.js';
 
 const LOGIN_HINT_KEY = 'mc.login-hint';
@@ -37,24 +37,14 @@ export function startLoginRequest({ path }) {
   const errors = createFormErrors({ feedback, fields: () => [['login', 'request-login', 'field.login']] });
   input.value = takeLogin();
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
-    errors.clear();
-    feedback.replaceChildren();
-    setBusy(form, true);
-    try {
-      const answer = await api.post(path, { login: input.value.trim() }, { on401: 'throw' });
-      showMessage(feedback, {
-        type: 'success', id: 'request-sent', title: t('lifecycle.sent_title'), message: answer.message,
-        links: [{ href: '/', text: t('link.back_login'), id: 'request-login-link', secondary: true }],
-      });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 422 && Object.keys(error.fields).length) errors.show(error);
-      else showApiError(feedback, error);
-    } finally {
-      setBusy(form, false);
-    }
+  handleSubmit(form, {
+    errors,
+    feedback,
+    send: () => api.post(path, { login: input.value.trim() }, { on401: 'throw' }),
+    onSuccess: (answer) => showMessage(feedback, {
+      type: 'success', id: 'request-sent', title: t('lifecycle.sent_title'), message: answer.message,
+      links: [{ href: '/', text: t('link.back_login'), id: 'request-login-link', secondary: true }],
+    }),
   });
   markReady();
 }

@@ -14,6 +14,40 @@ import {
 const PRINCIPAL = 'GESTIONNAIRE_PRINCIPAL';
 const COLUMNS = 6; // selection, identifier, designation, role, status, actions
 
+/** « Consulter la structure », « Consulter la demande », « Supprimer » (onDelete(button)) of a row. */
+function actionsCell(row, index, onDelete) {
+  const structureUrl = `structure.html?id=${encodeURIComponent(row.structure_id)}`;
+  const withName = (key) => [t(key), el('span', { className: 'fr-sr-only' }, ` – ${row.designation}`)];
+  const view = el('a', {
+    className: 'fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-eye-line', href: structureUrl,
+    title: t('memberships.view_structure'), id: `membership-view-${index}`,
+  }, ...withName('memberships.view_structure'));
+  const request = el('a', {
+    className: 'fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-file-text-line', href: `${structureUrl}#ma-demande`,
+    title: t('memberships.view_request'), id: `membership-request-${index}`,
+  }, ...withName('memberships.view_request'));
+  const remove = el('button', {
+    type: 'button', className: 'fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-delete-bin-line',
+    title: t('memberships.delete_one'), id: `membership-delete-${index}`, dataset: { structureId: row.structure_id },
+  }, ...withName('memberships.delete_one'));
+  remove.addEventListener('click', () => onDelete(remove));
+  return el('td', {}, el('div', { className: 'app-row-actions' }, view, request, remove));
+}
+
+/** A line of the table: selection box, identifier, designation, role, status, actions. */
+function membershipRow(row, index, { checked, onDelete }) {
+  return el('tr', { dataset: { structureId: row.structure_id }, 'aria-selected': checked ? 'true' : null },
+    selectCell({
+      id: `membership-select-${index}`, name: 'membership-select', value: row.structure_id, checked,
+      label: t('memberships.select', { designation: row.designation }),
+    }),
+    td(row.identifier), td(row.designation), td(row.role), td(membershipStatusText(row)), actionsCell(row, index, onDelete));
+}
+
+/** A line of the confirmation window's table. */
+const deletionRow = (r) => el('tr', {},
+  td(r.identifier), td(r.designation), td(servicesText(r.services, { codesOnly: true })), td(membershipStatusText(r)));
+
 /**
  * @param {object} o
  * @param {() => Promise<Array>} o.refresh  re-reads GET /api/account and returns the new memberships
@@ -50,29 +84,6 @@ export function createMembershipsBlock({ refresh }) {
     count.textContent = n === 1 ? t('memberships.count_one') : t('memberships.count', { n });
   }
 
-  function actionsCell(row, index) {
-    const structureUrl = `structure.html?id=${encodeURIComponent(row.structure_id)}`;
-    const withName = (key) => [t(key), el('span', { className: 'fr-sr-only' }, ` – ${row.designation}`)];
-    const view = el('a', {
-      className: 'fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-eye-line', href: structureUrl,
-      title: t('memberships.view_structure'), id: `membership-view-${index}`,
-    }, ...withName('memberships.view_structure'));
-    const request = el('a', {
-      className: 'fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-file-text-line', href: `${structureUrl}#ma-demande`,
-      title: t('memberships.view_request'), id: `membership-request-${index}`,
-    }, ...withName('memberships.view_request'));
-    const remove = el('button', {
-      type: 'button', className: 'fr-btn fr-btn--sm fr-btn--tertiary-no-outline fr-icon-delete-bin-line',
-      title: t('memberships.delete_one'), id: `membership-delete-${index}`, dataset: { structureId: row.structure_id },
-    }, ...withName('memberships.delete_one'));
-    remove.addEventListener('click', () => {
-      state.selected = new Set([row.structure_id]);
-      render();
-      confirmDelete(remove);
-    });
-    return el('td', {}, el('div', { className: 'app-row-actions' }, view, request, remove));
-  }
-
   function render() {
     renderCount();
     state.page = Math.min(state.page, pages());
@@ -81,17 +92,14 @@ export function createMembershipsBlock({ refresh }) {
     if (!visible.length) {
       body.replaceChildren(emptyRow(COLUMNS, t('empty.memberships')));
     } else {
-      body.replaceChildren(...visible.map((row, i) => {
-        const index = start + i;
-        const checked = state.selected.has(row.structure_id);
-        const tr = el('tr', { dataset: { structureId: row.structure_id }, 'aria-selected': checked ? 'true' : null },
-          selectCell({
-            id: `membership-select-${index}`, name: 'membership-select', value: row.structure_id, checked,
-            label: t('memberships.select', { designation: row.designation }),
-          }),
-          td(row.identifier), td(row.designation), td(row.role), td(membershipStatusText(row)), actionsCell(row, index));
-        return tr;
-      }));
+      body.replaceChildren(...visible.map((row, i) => membershipRow(row, start + i, {
+        checked: state.selected.has(row.structure_id),
+        onDelete: (button) => {
+          state.selected = new Set([row.structure_id]);
+          render();
+          confirmDelete(button);
+        },
+      })));
     }
     pager.replaceChildren();
     if (pages() > 1) {
@@ -132,8 +140,7 @@ export function createMembershipsBlock({ refresh }) {
       return;
     }
     state.toDelete = chosen;
-    modalBody.replaceChildren(...chosen.map((r) => el('tr', {},
-      td(r.identifier), td(r.designation), td(servicesText(r.services, { codesOnly: true })), td(membershipStatusText(r)))));
+    modalBody.replaceChildren(...chosen.map(deletionRow));
     $('delete-modal-feedback').replaceChildren();
     openModal(modal);
   }

@@ -2,7 +2,8 @@
 // elements, DSFR table cells, selection boxes, pagination, « N lignes par page », dates, a one-shot « flash »
 // message carried to the next page, and the labels of the codes of docs/API.md.
 // Everything that comes from the API is written with textContent, never parsed as HTML.
-import { getLocale, t } from './i18n.js';
+import { COUNTRY_CODES, DEFAULT_COUNTRY } from './countries.js';
+import { countryName, getLocale, t } from './i18n.js';
 
 /**
  * el('a', {className: 'fr-link', href: '#', dataset: {page: 2}}, 'text', node)
@@ -145,6 +146,23 @@ export function pagination({ id, page, pages, onPage, hrefFor = () => '#', label
     onPage(Number(a.dataset.page));
   });
   return nav;
+}
+
+/**
+ * « Pays »: France first, then the other countries in the order of the page's language (a code outside the list is
+ * kept); any: « Tous » (value '') first.
+ */
+export function fillCountries(select, { selected = select.value, any = false } = {}) {
+  const codes = COUNTRY_CODES.includes(selected) || !selected ? COUNTRY_CODES : [...COUNTRY_CODES, selected];
+  const collator = new Intl.Collator(getLocale());
+  const named = codes.filter((c) => c !== DEFAULT_COUNTRY).map((c) => [c, countryName(c)])
+    .sort((a, b) => collator.compare(a[1], b[1]));
+  named.unshift([DEFAULT_COUNTRY, countryName(DEFAULT_COUNTRY)]);
+  select.replaceChildren(
+    ...(any ? [el('option', { value: '' }, t('option.any'))] : []),
+    ...named.map(([c, n]) => el('option', { value: c }, n)),
+  );
+  select.value = selected;
 }
 
 export const PER_PAGE_CHOICES = [5, 10, 20, 50, 100];

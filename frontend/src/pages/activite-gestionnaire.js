@@ -5,7 +5,7 @@
 // manager's role (the designation step of « Supprimer rattachements »).
 import { api, ApiError } from '../api.js';
 import { createDesignation } from '../designate.js';
-import { createFormErrors, showApiError } from '../forms.js';
+import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
 import { formatDateTime, onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import {
@@ -327,26 +327,33 @@ $('attach-whole').addEventListener('change', () => {
   }
 });
 
-$('attach-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (!state.current || state.busy) return;
-  const whole = $('attach-whole').checked;
-  const services = whole ? [] : [...$('attach-service-list').querySelectorAll('input:checked')].map((b) => b.value);
-  if (!whole && !services.length) {
+const attachServices = () => ($('attach-whole').checked
+  ? []
+  : [...$('attach-service-list').querySelectorAll('input:checked')].map((b) => b.value));
+
+handleSubmit($('attach-form'), {
+  errors: attachErrors,
+  feedback: $('attach-feedback'),
+  statuses: null,
+  buttons: () => [$('attach-submit')],
+  onBusy: (busy) => { state.busy = busy; },
+  ready: () => Boolean(state.current) && !state.busy,
+  check: () => {
+    if ($('attach-whole').checked || attachServices().length) return true;
     attachErrors.show(null, { extra: [['attach-services', t('request.services_needed')]] });
-    return;
-  }
-  const body = {
-    login: $('attach-login').value.trim(),
-    services,
-    valid_from: $('attach-valid-from').value,
-    valid_until: $('attach-valid-until').value || null,
-  };
-  state.busy = true;
-  $('attach-submit').disabled = true;
-  try {
+    return false;
+  },
+  send: async () => {
+    const body = {
+      login: $('attach-login').value.trim(),
+      services: attachServices(),
+      valid_from: $('attach-valid-from').value,
+      valid_until: $('attach-valid-until').value || null,
+    };
     await api.post(`/api/structures/${encodeURIComponent(state.current.structure_id)}/members`, body);
-    attachErrors.clear();
+    return body;
+  },
+  onSuccess: async (body) => {
     $('attach-login').value = '';
     $('attach-valid-until').value = '';
     await loadMembers();
@@ -354,18 +361,12 @@ $('attach-form').addEventListener('submit', async (event) => {
       type: 'success', id: 'attach-alert', role: 'status', title: t('manager.attached_title'),
       body: [t('manager.attached', { login: body.login, designation: state.current.designation })],
     }, { focus: true });
-  } catch (error) {
-    if (error instanceof ApiError && Object.keys(error.fields).length) attachErrors.show(error);
-    else if (error instanceof ApiError && error.code === 'user_not_found') {
-      attachErrors.show(error, { extra: [['attach-login', error.message]] });
-    } else {
-      attachErrors.clear();
-      showApiError($('attach-feedback'), error, { id: 'attach-error' });
-    }
-  } finally {
-    state.busy = false;
-    $('attach-submit').disabled = false;
-  }
+  },
+  onError: (error) => {
+    if (!(error instanceof ApiError && error.code === 'user_not_found')) return false;
+    attachErrors.show(error, { extra: [['attach-login', error.message]] });
+    return true;
+  },
 });
 
 // ---------------------------------------------------------------- transfer of the principal role

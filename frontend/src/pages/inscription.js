@@ -1,10 +1,10 @@
 // « Créer un compte »: POST /api/auth/signup. The answer is the same 202 message whatever the address (what differs
 // goes by mail); a 422 puts each message next to its field.
-import { api, ApiError } from '../api.js';
-import { createFormErrors, showApiError } from '../forms.js';
+import { api } from '../api.js';
+import { createFormErrors, handleSubmit } from '../forms.js';
 import { getApiLang, t } from '../i18n.js';
 import { markReady } from '../layout.js';
-import { setBusy, showMessage, startPublicPage } from '../lifecycle.js';
+import { showMessage, startPublicPage } from '../lifecycle.js';
 import { $ } from '../ui.js';
 
 const form = $('signup-form');
@@ -23,21 +23,18 @@ startPublicPage({ onLangSwitch: () => errors.clear() });
 
 const value = (id) => $(id).value.trim();
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (form.getAttribute('aria-busy') === 'true') return;
-  errors.clear();
-  feedback.replaceChildren();
-  setBusy(form, true);
-  try {
-    const answer = await api.post('/api/auth/signup', {
-      login: value('signup-login'),
-      last_name: value('signup-last-name'),
-      first_name: value('signup-first-name'),
-      contact_email: value('signup-contact-email') || null,
-      phone: value('signup-phone') || null,
-      language: getApiLang(),
-    }, { on401: 'throw' });
+handleSubmit(form, {
+  errors,
+  feedback,
+  send: () => api.post('/api/auth/signup', {
+    login: value('signup-login'),
+    last_name: value('signup-last-name'),
+    first_name: value('signup-first-name'),
+    contact_email: value('signup-contact-email') || null,
+    phone: value('signup-phone') || null,
+    language: getApiLang(),
+  }, { on401: 'throw' }),
+  onSuccess: (answer) => {
     form.reset();
     form.hidden = true;
     $('required-note').hidden = true;
@@ -45,12 +42,7 @@ form.addEventListener('submit', async (event) => {
       type: 'success', id: 'signup-sent', title: t('lifecycle.sent_title'), message: answer.message,
       links: [{ href: '/', text: t('link.back_login'), id: 'signup-login-link', secondary: true }],
     });
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 422 && Object.keys(error.fields).length) errors.show(error);
-    else showApiError(feedback, error);
-  } finally {
-    setBusy(form, false);
-  }
+  },
 });
 
 markReady();

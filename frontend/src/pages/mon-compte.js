@@ -1,20 +1,19 @@
 // « Mon Compte »: rendered from ONE call GET /api/account, saved with PUT /api/account (« Valider »).
 import { api, ApiError } from '../api.js';
-import { COUNTRY_CODES, DEFAULT_COUNTRY } from '../countries.js';
+import { DEFAULT_COUNTRY } from '../countries.js';
 import {
-  countryName, formatShortDateTime, getApiLang, getLocale, onLangChange, setLang, spaceLabel, t,
+  formatShortDateTime, getApiLang, hasKey, onLangChange, setLang, spaceLabel, t,
 } from '../i18n.js';
 import { createDeactivation } from '../deactivation.js';
+import { createFormErrors, handleSubmit } from '../forms.js';
 import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import { createMembershipsBlock } from '../memberships-block.js';
 import { createStrengthMeter } from '../strength-meter.js';
-import { takeFlash } from '../ui.js';
+import { $, button, el, emptyRow, fillCountries, takeFlash, td } from '../ui.js';
 
 startPage();
 
-const $ = (id) => document.getElementById(id);
-
-// Request body paths (docs/API.md `fields` keys) -> element ids, in page order.
+// Request body paths (docs/API.md `fields` keys) -> element ids, in page order; the label key is `field.<path>`.
 const FIELDS = [
   ['contact_email', 'contact-email'],
   ['last_name', 'last-name'],
@@ -34,25 +33,23 @@ const FIELDS = [
   ['password.confirmation', 'password-confirmation'],
   ['secret_question.question', 'secret-question'],
   ['secret_question.answer', 'secret-answer'],
-];
-const FIELD_IDS = new Map(FIELDS);
+].map(([path, id]) => [path, id, `field.${path}`]);
 
 const form = $('account-form');
 const feedback = $('account-feedback');
-const submitButton = $('submit-button');
 const cancelButton = $('cancel-button');
 
 const state = {
   head: null, // last saved {me, version, profile, settings, password, secret_question}
   lists: { memberships: [], subscriptions: [], attachments: [] },
-  sending: false,
 };
 
-// Remember each field's own aria-describedby, so error references can be added and removed.
-for (const [, id] of FIELDS) {
-  const el = $(id);
-  el.dataset.describedby = el.getAttribute('aria-describedby') || '';
-}
+// 422 answers: each message next to its field, a summary with links (forms.js).
+const errors = createFormErrors({
+  feedback,
+  fields: () => FIELDS,
+  pathLabel: (path) => (hasKey(`field.${path}`) ? t(`field.${path}`) : path),
+});
 
 const meter = createStrengthMeter({
   input: $('password-new'),
@@ -67,26 +64,6 @@ const meter = createStrengthMeter({
 });
 
 // ---------------------------------------------------------------- rendering
-
-function fillCountries(selected) {
-  const select = $('address-country');
-  const codes = COUNTRY_CODES.includes(selected) || !selected ? [...COUNTRY_CODES] : [...COUNTRY_CODES, selected];
-  const collator = new Intl.Collator(getLocale());
-  const named = codes
-    .filter((code) => code !== DEFAULT_COUNTRY)
-    .map((code) => [code, countryName(code)])
-    .sort((a, b) => collator.compare(a[1], b[1]));
-  named.unshift([DEFAULT_COUNTRY, countryName(DEFAULT_COUNTRY)]);
-  select.replaceChildren(
-    ...named.map(([code, name]) => {
-      const option = document.createElement('option');
-      option.value = code;
-      option.textContent = name;
-      return option;
-    }),
-  );
-  select.value = selected || DEFAULT_COUNTRY;
-}
 
 /** Read-only parts that depend on the language: dates, expiry countdown, password rules. */
 function renderDerived() {
@@ -124,7 +101,7 @@ function fillForm() {
   $('address-line3').value = address.line3 || '';
   $('address-postal-code').value = address.postal_code || '';
   $('address-city').value = address.city || '';
-  fillCountries(address.country || DEFAULT_COUNTRY);
+  fillCountries($('address-country'), { selected: address.country || DEFAULT_COUNTRY });
   $('phone').value = profile.phone || '';
   $('fax').value = profile.fax || '';
   $('language').value = settings.language === 'EN' ? 'EN' : 'FR';
@@ -140,30 +117,10 @@ function fillForm() {
   renderDerived();
 }
 
-function cell(text, className) {
-  const td = document.createElement('td');
-  td.textContent = text ?? '';
-  if (className) td.className = className;
-  return td;
-}
-
 function renderTable(bodyId, rows, columns, emptyKey) {
-  const body = $(bodyId);
-  if (!rows.length) {
-    const tr = document.createElement('tr');
-    const td = cell(t(emptyKey), 'app-empty');
-    td.colSpan = columns.length;
-    tr.append(td);
-    body.replaceChildren(tr);
-    return;
-  }
-  body.replaceChildren(
-    ...rows.map((row) => {
-      const tr = document.createElement('tr');
-      tr.append(...columns.map((column) => cell(column(row))));
-      return tr;
-    }),
-  );
+  $(bodyId).replaceChildren(...(rows.length
+    ? rows.map((row) => el('tr', {}, ...columns.map((column) => td(column(row)))))
+    : [emptyRow(columns.length, t(emptyKey))]));
 }
 
 // « Mes rattachements aux structures »: its own module (selection, pages, deletion with confirmation).
@@ -197,7 +154,7 @@ function renderTables({ memberships = true } = {}) {
 // A language switch re-renders what JavaScript wrote (static text is handled by i18n).
 onLangChange(() => {
   if (!state.head) return;
-  fillCountries($('address-country').value);
+  fillCountries($('address-country'), { selected: $('address-country').value });
   renderDerived();
   renderTables({ memberships: false });
   membershipsBlock.rerender();
@@ -207,112 +164,9 @@ onLangChange(() => {
 
 // ---------------------------------------------------------------- errors
 
-const groupOf = (el) => el.closest('.fr-input-group, .fr-select-group, .fr-checkbox-group');
-const errorClassOf = (group) => {
-  if (group.classList.contains('fr-select-group')) return 'fr-select-group--error';
-  if (group.classList.contains('fr-checkbox-group')) return 'fr-checkbox-group--error';
-  return 'fr-input-group--error';
-};
-
-function clearErrors() {
-  for (const [, id] of FIELDS) {
-    const el = $(id);
-    const group = groupOf(el);
-    group?.classList.remove('fr-input-group--error', 'fr-select-group--error', 'fr-checkbox-group--error');
-    $(`${id}-messages`)?.replaceChildren();
-    el.removeAttribute('aria-invalid');
-    if (el.dataset.describedby) el.setAttribute('aria-describedby', el.dataset.describedby);
-    else el.removeAttribute('aria-describedby');
-  }
-}
-
-function setFieldError(id, message) {
-  const el = $(id);
-  const group = groupOf(el);
-  if (group) group.classList.add(errorClassOf(group));
-  const p = document.createElement('p');
-  p.className = 'fr-message fr-message--error fr-error-text';
-  p.id = `${id}-error`;
-  p.textContent = message;
-  $(`${id}-messages`).replaceChildren(p);
-  el.setAttribute('aria-invalid', 'true');
-  el.setAttribute('aria-describedby', [el.dataset.describedby, p.id].filter(Boolean).join(' '));
-}
-
-/** Find the field of an error path; 'address' or 'password' alone point to their first field. */
-function fieldIdFor(path) {
-  if (FIELD_IDS.has(path)) return FIELD_IDS.get(path);
-  const child = FIELDS.find(([p]) => p.startsWith(`${path}.`));
-  return child ? child[1] : null;
-}
-
-function labelFor(path) {
-  const key = `field.${path}`;
-  const text = t(key);
-  return text === key ? path : text;
-}
-
-/** « Nom : message », unless the server's message already names the field. */
-function summaryLine(path, message) {
-  const label = labelFor(path);
-  return message.toLocaleLowerCase().includes(label.toLocaleLowerCase())
-    ? message
-    : t('alert.field_message', { label, message });
-}
-
-function showFieldErrors(error) {
-  const entries = Object.entries(error.fields);
-  const byId = new Map();
-  const orphans = [];
-  for (const [path, message] of entries) {
-    const id = fieldIdFor(path);
-    if (id && !byId.has(id)) byId.set(id, { path: FIELDS.find(([, i]) => i === id)[0], message: String(message) });
-    else if (!id) orphans.push([path, String(message)]);
-  }
-  // Page order.
-  const ordered = FIELDS.filter(([, id]) => byId.has(id)).map(([, id]) => [id, byId.get(id)]);
-  for (const [id, { message }] of ordered) setFieldError(id, message);
-
-  const list = document.createElement('ul');
-  list.className = 'app-error-list';
-  for (const [id, { path, message }] of ordered) {
-    const li = document.createElement('li');
-    const a = document.createElement('a');
-    a.href = `#${id}`;
-    a.dataset.focus = id;
-    a.textContent = summaryLine(path, message);
-    li.append(a);
-    list.append(li);
-  }
-  for (const [path, message] of orphans) {
-    const li = document.createElement('li');
-    li.textContent = summaryLine(path, message);
-    list.append(li);
-  }
-  const count = ordered.length + orphans.length;
-  const body = [];
-  if (count) {
-    body.push(count === 1 ? t('alert.errors_intro_one') : t('alert.errors_intro', { n: count }), list);
-  } else {
-    body.push(error.message);
-  }
-  const alert = showAlert(feedback, { type: 'error', id: 'form-errors', title: t('alert.errors_title'), body });
-  alert.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('a[data-focus]') : null;
-    if (!link) return;
-    event.preventDefault();
-    $(link.dataset.focus)?.focus();
-  });
-  if (ordered.length) $(ordered[0][0]).focus();
-  else alert.focus();
-}
-
 function showConflict(error) {
-  const reload = document.createElement('button');
-  reload.type = 'button';
-  reload.className = 'fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w';
-  reload.id = 'reload-button';
-  reload.textContent = t('button.reload');
+  const reload = button({ text: t('button.reload'), id: 'reload-button', kind: 'secondary', size: 'sm' });
+  reload.classList.add('fr-mt-2w');
   reload.addEventListener('click', async () => {
     reload.disabled = true;
     const ok = await load();
@@ -322,11 +176,6 @@ function showConflict(error) {
   showAlert(feedback, {
     type: 'error', id: 'conflict-alert', title: t('alert.conflict_title'), body: [error.message, reload],
   }, { focus: true });
-}
-
-function showError(error) {
-  const message = error instanceof ApiError ? error.message : t('error.generic');
-  showAlert(feedback, { type: 'error', id: 'error-alert', title: t('alert.error_title'), body: [message] }, { focus: true });
 }
 
 // ---------------------------------------------------------------- actions
@@ -366,14 +215,6 @@ function collectBody() {
   return body;
 }
 
-function setSending(sending) {
-  state.sending = sending;
-  submitButton.disabled = sending;
-  cancelButton.disabled = sending;
-  if (sending) form.setAttribute('aria-busy', 'true');
-  else form.removeAttribute('aria-busy');
-}
-
 const headOf = (data) => ({
   me: data.me,
   version: data.version,
@@ -383,31 +224,28 @@ const headOf = (data) => ({
   secret_question: data.secret_question,
 });
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (state.sending || !state.head) return;
-  const body = collectBody();
-  clearErrors();
-  feedback.replaceChildren();
-  setSending(true);
-  try {
-    const saved = await api.put('/api/account', body);
+handleSubmit(form, {
+  errors,
+  feedback,
+  statuses: [422, 400],
+  buttons: () => [$('submit-button'), cancelButton],
+  ready: () => Boolean(state.head),
+  send: () => api.put('/api/account', collectBody()),
+  onSuccess: (saved) => {
     state.head = headOf({ ...state.head, ...saved });
     const languageChanged = state.head.settings.language !== getApiLang();
     fillForm();
     renderBanner(state.head.me);
     if (languageChanged) setLang(state.head.settings.language);
-    setSending(false);
     showAlert(feedback, {
       type: 'success', id: 'success-alert', role: 'status', title: t('alert.saved_title'), body: [t('alert.saved')],
     }, { focus: true });
-  } catch (error) {
-    setSending(false);
-    if (!(error instanceof ApiError)) showError(error);
-    else if ((error.status === 422 || error.status === 400) && Object.keys(error.fields).length) showFieldErrors(error);
-    else if (error.status === 409) showConflict(error);
-    else showError(error);
-  }
+  },
+  onError: (error) => {
+    if (!(error instanceof ApiError && error.status === 409)) return false;
+    showConflict(error);
+    return true;
+  },
 });
 
 // « Désactiver mon compte » (guide §7): its confirmation window, and the designation step for a principal manager.
@@ -415,7 +253,7 @@ createDeactivation({ button: $('deactivate-button'), pageFeedback: feedback });
 
 cancelButton.addEventListener('click', () => {
   if (!state.head) return;
-  clearErrors();
+  errors.clear();
   feedback.replaceChildren();
   fillForm();
 });
@@ -431,7 +269,7 @@ async function load() {
       attachments: account.attachments || [],
     };
     setLang(account.settings?.language || account.me?.language);
-    clearErrors();
+    errors.clear();
     feedback.replaceChildren();
     fillForm();
     renderTables();

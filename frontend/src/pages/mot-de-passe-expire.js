@@ -3,10 +3,10 @@
 // « Mot de passe actuel », « Nouveau mot de passe », « Confirmer le nouveau mot de passe » -> POST /api/auth/password,
 // 204 -> the connected home page.
 import { api, ApiError, HOME_PAGE } from '../api.js';
-import { createFormErrors, showApiError } from '../forms.js';
+import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
 import { setLang, t } from '../i18n.js';
 import { markReady } from '../layout.js';
-import { passwordMeter, setBusy, showMessage, startPublicPage } from '../lifecycle.js';
+import { passwordMeter, showMessage, startPublicPage } from '../lifecycle.js';
 import { $ } from '../ui.js';
 
 const FIELDS = [
@@ -23,30 +23,22 @@ const meter = passwordMeter($('expired-new'), () => (me ? [me.first_name, me.las
 
 startPublicPage({ onLangSwitch: () => meter.refresh() });
 
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (form.getAttribute('aria-busy') === 'true') return;
-  errors.clear();
-  feedback.replaceChildren();
-  setBusy(form, true);
-  try {
-    await api.post('/api/auth/password', {
-      current: $('expired-current').value,
-      new: $('expired-new').value,
-      confirmation: $('expired-confirmation').value,
-    });
-    window.location.assign(HOME_PAGE);
-    return;
-  } catch (error) {
-    if (error instanceof ApiError && (error.status === 422 || error.status === 400) && Object.keys(error.fields).length) {
-      errors.show(error);
-    } else if (error instanceof ApiError && error.code === 'too_many_attempts') {
-      showMessage(feedback, { type: 'error', id: 'expired-throttled', title: t('login.throttled_title'), message: error.message });
-    } else {
-      showApiError(feedback, error);
-    }
-  }
-  setBusy(form, false);
+handleSubmit(form, {
+  errors,
+  feedback,
+  statuses: [422, 400],
+  send: () => api.post('/api/auth/password', {
+    current: $('expired-current').value,
+    new: $('expired-new').value,
+    confirmation: $('expired-confirmation').value,
+  }),
+  leaves: true,
+  onSuccess: () => window.location.assign(HOME_PAGE),
+  onError: (error) => {
+    if (!(error instanceof ApiError && error.code === 'too_many_attempts')) return false;
+    showMessage(feedback, { type: 'error', id: 'expired-throttled', title: t('login.throttled_title'), message: error.message });
+    return true;
+  },
 });
 
 (async () => {

@@ -4,11 +4,11 @@
 // de passe », « Confirmer le nouveau mot de passe » (POST /api/auth/password-reset). A wrong answer is a field error
 // and counts as a failed login (429 once throttled, shown as it comes).
 import { api, ApiError } from '../api.js';
-import { createFormErrors, showApiError } from '../forms.js';
+import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
 import { t } from '../i18n.js';
 import { markReady } from '../layout.js';
 import {
-  hidePasswords, loginLink, passwordMeter, readToken, setBusy, showMessage, startPublicPage,
+  hidePasswords, loginLink, passwordMeter, readToken, showMessage, startPublicPage,
 } from '../lifecycle.js';
 import { startLoginRequest } from '../login-request.js';
 import { $ } from '../ui.js';
@@ -65,19 +65,16 @@ function startReset() {
     }
   }
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (form.getAttribute('aria-busy') === 'true') return;
-    errors.clear();
-    feedback.replaceChildren();
-    setBusy(form, true);
-    try {
-      const answer = await api.post('/api/auth/password-reset', {
-        token,
-        secret_answer: $('reset-answer').value.trim(),
-        password: $('reset-password').value,
-        confirmation: $('reset-confirmation').value,
-      }, { on401: 'throw' });
+  handleSubmit(form, {
+    errors,
+    feedback,
+    send: () => api.post('/api/auth/password-reset', {
+      token,
+      secret_answer: $('reset-answer').value.trim(),
+      password: $('reset-password').value,
+      confirmation: $('reset-confirmation').value,
+    }, { on401: 'throw' }),
+    onSuccess: (answer) => {
       hidePasswords(form);
       form.reset();
       meter.reset();
@@ -86,15 +83,15 @@ function startReset() {
       showMessage(feedback, {
         type: 'success', id: 'reset-done', title: t('lifecycle.done_title'), message: answer.message, links: [loginLink()],
       });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 422 && Object.keys(error.fields).length) errors.show(error);
-      else if (error instanceof ApiError && error.code === 'invalid_link') refuse(error);
-      else if (error instanceof ApiError && error.code === 'too_many_attempts') {
+    },
+    onError: (error) => {
+      if (!(error instanceof ApiError)) return false;
+      if (error.code === 'invalid_link') refuse(error);
+      else if (error.code === 'too_many_attempts') {
         showMessage(feedback, { type: 'error', id: 'reset-throttled', title: t('login.throttled_title'), message: error.message });
-      } else showApiError(feedback, error);
-    } finally {
-      setBusy(form, false);
-    }
+      } else return false;
+      return true;
+    },
   });
 
   return load();

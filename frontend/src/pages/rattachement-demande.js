@@ -4,7 +4,7 @@
 // POST /api/structures/{id}/memberships; on 201 « Mon Compte » opens with « Votre demande de rattachement a été
 // envoyée au gestionnaire de la structure. »
 import { api, ApiError } from '../api.js';
-import { createFormErrors, showApiError } from '../forms.js';
+import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
 import { onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import {
@@ -20,7 +20,7 @@ const whole = $('request-whole');
 const params = new URLSearchParams(window.location.search);
 const structureId = params.get('structure') || '';
 
-const state = { structure: null, account: null, sending: false };
+const state = { structure: null, account: null };
 
 const errors = createFormErrors({
   feedback,
@@ -141,36 +141,30 @@ function collectBody() {
   };
 }
 
-function setSending(value) {
-  state.sending = value;
-  $('request-submit').disabled = value;
-  $('request-cancel').disabled = value;
-  if (value) form.setAttribute('aria-busy', 'true');
-  else form.removeAttribute('aria-busy');
-}
-
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (state.sending || !state.structure) return;
-  const body = collectBody();
+handleSubmit(form, {
+  errors,
+  feedback,
+  statuses: null,
+  buttons: () => [$('request-submit'), $('request-cancel')],
+  ready: () => Boolean(state.structure),
   // At least one service when the whole structure is not chosen.
-  if (!whole.checked && !body.services.length) {
+  check: () => {
+    if (whole.checked || collectBody().services.length) return true;
     errors.show(null, { extra: [['request-services', t('request.services_needed')]] });
-    return;
-  }
-  setSending(true);
-  try {
-    await api.post(`/api/structures/${encodeURIComponent(structureId)}/memberships`, body);
+    return false;
+  },
+  send: () => api.post(`/api/structures/${encodeURIComponent(structureId)}/memberships`, collectBody()),
+  leaves: true,
+  onSuccess: () => {
     setFlash('membership_requested', { designation: state.structure.designation });
     window.location.assign('mon-compte.html');
-  } catch (error) {
-    setSending(false);
-    if (error instanceof ApiError && Object.keys(error.fields).length) errors.show(error);
-    else {
-      errors.clear();
-      showApiError(feedback, error, { id: error instanceof ApiError && error.code === 'membership_exists' ? 'membership-exists-alert' : 'error-alert' });
-    }
-  }
+  },
+  onError: (error) => {
+    if (!(error instanceof ApiError && error.code === 'membership_exists')) return false;
+    errors.clear();
+    showApiError(feedback, error, { id: 'membership-exists-alert' });
+    return true;
+  },
 });
 
 $('request-cancel').addEventListener('click', () => {

@@ -3,12 +3,11 @@
 // is a plain link to GET /api/structures/export with the same criteria. The criteria live in the page's URL, so that
 // coming back (« Annuler » of the request form, the browser's back button) shows the same results.
 import { api, ApiError } from '../api.js';
-import { COUNTRY_CODES, DEFAULT_COUNTRY } from '../countries.js';
 import { createFormErrors, showApiError } from '../forms.js';
-import { countryName, getLocale, onLangChange, setLang, t } from '../i18n.js';
+import { onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import {
-  $, el, emptyRow, fillPerPage, IDENTIFIER_TYPES, identifierTypeLabel, pagination, queryString, selectCell, td,
+  $, el, emptyRow, fillCountries, fillPerPage, IDENTIFIER_TYPES, identifierTypeLabel, pagination, queryString, selectCell, td,
 } from '../ui.js';
 
 startPage();
@@ -47,17 +46,6 @@ function fillIdentifierTypes() {
     el('option', { value: '' }, t('option.any')),
     ...IDENTIFIER_TYPES.map((code) => el('option', { value: code }, identifierTypeLabel(code))),
   );
-  select.value = value;
-}
-
-function fillCountries() {
-  const select = $('criteria-country');
-  const value = select.value;
-  const collator = new Intl.Collator(getLocale());
-  const named = COUNTRY_CODES.filter((c) => c !== DEFAULT_COUNTRY).map((c) => [c, countryName(c)])
-    .sort((a, b) => collator.compare(a[1], b[1]));
-  named.unshift([DEFAULT_COUNTRY, countryName(DEFAULT_COUNTRY)]);
-  select.replaceChildren(el('option', { value: '' }, t('option.any')), ...named.map(([c, n]) => el('option', { value: c }, n)));
   select.value = value;
 }
 
@@ -220,7 +208,7 @@ $('select-button').addEventListener('click', () => {
 
 onLangChange(() => {
   fillIdentifierTypes();
-  fillCountries();
+  fillCountries($('criteria-country'), { any: true });
   if (state.result && !$('results').hidden) renderResults();
 });
 
@@ -228,7 +216,7 @@ onLangChange(() => {
 
 (async () => {
   fillIdentifierTypes();
-  fillCountries();
+  fillCountries($('criteria-country'), { any: true });
   fillPerPage($('results-per-page'), state.perPage);
   try {
     const me = await api.get('/api/me');

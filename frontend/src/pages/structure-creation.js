@@ -1,12 +1,12 @@
 // « Créer une structure » (when the search found nothing): POST /api/structures. The creator becomes its principal
 // manager. Errors come back per field, services included (services.0.code); on 201 the structure page opens with a
 // success message. The fields can be prefilled from the search (?designation=&identifier=&identifier_type=).
-import { api, ApiError } from '../api.js';
-import { COUNTRY_CODES, DEFAULT_COUNTRY } from '../countries.js';
-import { createFormErrors, showApiError } from '../forms.js';
-import { countryName, getLocale, onLangChange, setLang, t } from '../i18n.js';
+import { api } from '../api.js';
+import { DEFAULT_COUNTRY } from '../countries.js';
+import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
+import { onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, startPage } from '../layout.js';
-import { $, el, IDENTIFIER_TYPES, identifierTypeLabel, setFlash } from '../ui.js';
+import { $, el, fillCountries, IDENTIFIER_TYPES, identifierTypeLabel, setFlash } from '../ui.js';
 
 startPage();
 
@@ -14,7 +14,6 @@ const form = $('create-form');
 const feedback = $('create-feedback');
 const servicesList = $('create-services-list');
 let serviceCounter = 0;
-let sending = false;
 
 const FIXED_FIELDS = [
   ['identifier_type', 'create-identifier-type', 'criteria.identifier_type'],
@@ -52,17 +51,6 @@ function fillIdentifierTypes() {
   const select = $('create-identifier-type');
   const value = select.value || 'SIRET';
   select.replaceChildren(...IDENTIFIER_TYPES.map((code) => el('option', { value: code }, identifierTypeLabel(code))));
-  select.value = value;
-}
-
-function fillCountries() {
-  const select = $('create-country');
-  const value = select.value || DEFAULT_COUNTRY;
-  const collator = new Intl.Collator(getLocale());
-  const named = COUNTRY_CODES.filter((c) => c !== DEFAULT_COUNTRY).map((c) => [c, countryName(c)])
-    .sort((a, b) => collator.compare(a[1], b[1]));
-  named.unshift([DEFAULT_COUNTRY, countryName(DEFAULT_COUNTRY)]);
-  select.replaceChildren(...named.map(([c, n]) => el('option', { value: c }, n)));
   select.value = value;
 }
 
@@ -172,42 +160,30 @@ function collectBody() {
   };
 }
 
-function setSending(value) {
-  sending = value;
-  $('create-submit').disabled = value;
-  if (value) form.setAttribute('aria-busy', 'true');
-  else form.removeAttribute('aria-busy');
-}
-
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  if (sending) return;
-  const body = collectBody();
-  setSending(true);
-  try {
-    const created = await api.post('/api/structures', body);
+handleSubmit(form, {
+  errors,
+  feedback,
+  statuses: null,
+  buttons: () => [$('create-submit')],
+  send: () => api.post('/api/structures', collectBody()),
+  leaves: true,
+  onSuccess: (created) => {
     setFlash('structure_created', { designation: created.designation });
     window.location.assign(`structure.html?id=${encodeURIComponent(created.structure_id)}`);
-  } catch (error) {
-    setSending(false);
-    if (error instanceof ApiError && Object.keys(error.fields).length) {
-      // The server checks the shape of the request before the mandatory values: say at once what is missing too.
-      const reported = new Set(Object.keys(error.fields).map((path) => errors.fieldFor(path)?.[1]));
-      const missing = fields()
-        .filter(([, id]) => !reported.has(id) && $(id).required && !$(id).closest('[hidden]') && !$(id).value.trim())
-        .map(([, id, key, text]) => [id, t('form.required', { label: text || t(key) })]);
-      errors.show(error, { extra: missing });
-    }
-    else {
-      errors.clear();
-      showApiError(feedback, error);
-    }
-  }
+  },
+  // The server checks the shape of the request before the mandatory values: say at once what is missing too.
+  showFields: (error) => {
+    const reported = new Set(Object.keys(error.fields).map((path) => errors.fieldFor(path)?.[1]));
+    const missing = fields()
+      .filter(([, id]) => !reported.has(id) && $(id).required && !$(id).closest('[hidden]') && !$(id).value.trim())
+      .map(([, id, key, text]) => [id, t('form.required', { label: text || t(key) })]);
+    errors.show(error, { extra: missing });
+  },
 });
 
 onLangChange(() => {
   fillIdentifierTypes();
-  fillCountries();
+  fillCountries($('create-country'), { selected: $('create-country').value || DEFAULT_COUNTRY });
   applyIdentifierType();
   renumberServices();
 });
@@ -216,7 +192,7 @@ onLangChange(() => {
 
 (async () => {
   fillIdentifierTypes();
-  fillCountries();
+  fillCountries($('create-country'), { selected: $('create-country').value || DEFAULT_COUNTRY });
   const params = new URLSearchParams(window.location.search);
   if (params.get('designation')) $('create-designation').value = params.get('designation');
   if (params.get('identifier')) $('create-identifier').value = params.get('identifier');

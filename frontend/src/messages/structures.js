@@ -1,5 +1,5 @@
 // Strings of the pages of guide §4 (structures, rattachements) and « Activité du gestionnaire », in French and English.
-// Merged into i18n.js's dictionary; the guide's French labels are kept word for word.
+// Merged by i18n.js; the guide's French labels are kept word for word.
 
 export const FR = {
   'nav.manager': 'Activité du gestionnaire',

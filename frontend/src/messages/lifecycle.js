@@ -1,6 +1,6 @@
 // Strings of the account lifecycle pages (guide §7 « Désactiver son compte », §8 « Réactiver son compte », and the ways
 // into an account around the login: sign-up, activation, forgotten password, unlock, expired password), in French and
-// English. Merged into i18n.js's dictionary; the guide's French labels are kept word for word.
+// English. Merged by i18n.js; the guide's French labels are kept word for word.
 
 export const FR = {
   'title.signup': 'Créer un compte - Chorus Pro',
