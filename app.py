@@ -5,7 +5,7 @@ Kept cheap to import (a Lambda cold start): the blueprints import their services
 
 from chalice import Chalice
 
-from chalicelib.api import account, auth, structures
+from chalicelib.api import account, auth, http, structures
 from chalicelib.jobs import schedules
 
 app = Chalice(app_name="mon-compte")
@@ -14,3 +14,4 @@ app.register_blueprint(auth.blueprint)
 app.register_blueprint(account.blueprint)
 app.register_blueprint(structures.blueprint)
 app.register_blueprint(schedules.blueprint)
+http.register_fallbacks(app)

@@ -124,7 +124,7 @@ MESSAGES = {
         "malformed_json": "La requête n'est pas un document JSON valide.",
         "unsupported_media_type": "Le type de contenu doit être application/json.",
         "payload_too_large": "La requête dépasse la taille maximale de {max_kb} Ko.",
-        "csrf_header_missing": "Requête refusée : l'en-tête X-Requested-With est absent.",
+        "csrf_header_missing": "Requête refusée : l'en-tête X-Requested-With est absent ou n'a pas la valeur attendue.",
         "not_authenticated": "Votre session a expiré ou vous n'êtes pas connecté. Veuillez vous reconnecter.",
         "invalid_credentials": "Identifiant de connexion ou mot de passe incorrect.",
         "wrong_current_password": "Le mot de passe actuel est incorrect : rien n'a été enregistré.",
@@ -139,6 +139,8 @@ MESSAGES = {
         "field.type": "Le champ « {field} » n'a pas le bon format.",
         "field.too_long": "Le champ « {field} » dépasse {max} caractères.",
         "field.choice": "Le champ « {field} » doit valoir l'une des valeurs proposées.",
+        "field.control_characters": "Le champ « {field} » contient des caractères non autorisés (caractères de "
+        "contrôle ou invisibles).",
         "email.invalid": "Le champ « {field} » doit être une adresse électronique valide (exemple : nom@domaine.fr).",
         "phone.invalid": "Le champ « {field} » doit être un numéro valide, au format international "
         "(exemple : +33 1 23 45 67 89).",
@@ -211,7 +213,8 @@ MESSAGES = {
         "malformed_json": "The request is not a valid JSON document.",
         "unsupported_media_type": "The content type must be application/json.",
         "payload_too_large": "The request is larger than the {max_kb} KB limit.",
-        "csrf_header_missing": "Request refused: the X-Requested-With header is missing.",
+        "csrf_header_missing": "Request refused: the X-Requested-With header is missing or does not have the expected "
+        "value.",
         "not_authenticated": "Your session has expired or you are not logged in. Please log in again.",
         "invalid_credentials": "Wrong login or password.",
         "wrong_current_password": "The current password is wrong: nothing was saved.",
@@ -225,6 +228,8 @@ MESSAGES = {
         "field.type": "The field “{field}” has the wrong format.",
         "field.too_long": "The field “{field}” is longer than {max} characters.",
         "field.choice": "The field “{field}” must be one of the proposed values.",
+        "field.control_characters": "The field “{field}” contains characters that are not allowed (control or "
+        "invisible characters).",
         "email.invalid": "The field “{field}” must be a valid e-mail address (for example name@domain.com).",
         "phone.invalid": "The field “{field}” must be a valid number, in international format "
         "(for example +33 1 23 45 67 89).",

@@ -1,5 +1,6 @@
 """pydantic models of every request and response: unknown fields are refused, so nothing unexpected is ever stored."""
 
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -13,17 +14,53 @@ from pydantic import (
     StrictInt,
     StringConstraints,
 )
+from pydantic_core import PydanticCustomError
 
 from chalicelib.domain import accounts, memberships, subscriptions
 
+# Invisible characters that change how text is shown or cut, refused in every text field: line and paragraph separators,
+# bidirectional embeddings, overrides and isolates (« Trojan Source »), zero-width space, word joiner, byte order mark.
+# Joiners (U+200C, U+200D) stay allowed: emoji sequences and some scripts need them.
+_INVISIBLE = frozenset("\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                       "\u200b\u200e\u200f\u061c\u2060\ufeff")
 
-def _text(max_length: int, min_length: int = 0):
-    return Annotated[str, StringConstraints(strip_whitespace=True, max_length=max_length, min_length=min_length)]
+
+def _clean(allowed: frozenset[str]):
+    def check(value: str) -> str:
+        for char in value:
+            if char in allowed:
+                continue
+            if char in _INVISIBLE or unicodedata.category(char) in ("Cc", "Cs"):
+                raise PydanticCustomError("control_characters", "control or invisible format character")
+        return value
+
+    return AfterValidator(check)
+
+
+_SINGLE_LINE = _clean(frozenset())
+_MULTI_LINE = _clean(frozenset("\n\t"))
+
+
+def _text(max_length: int, min_length: int = 0, multiline: bool = False):
+    """The one text type of requests: stripped, bounded, and free of control characters (Unicode Cc, NUL included) and
+    invisible format controls; tab and newline only where the field is multi-line (comments, reasons)."""
+    return Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, max_length=max_length, min_length=min_length),
+        _MULTI_LINE if multiline else _SINGLE_LINE,
+    ]
+
+
+def _refuse_nul(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("control_characters", "NUL character")
+    return value
 
 
 # Secrets are never stripped: a space is a character like any other. The cap only bounds the work a request can cause;
-# the policy's own maximum gives the readable message.
-Secret = Annotated[str, StringConstraints(max_length=1024)]
+# the policy's own maximum gives the readable message. NUL is refused (C libraries end a string there); other
+# characters are left to the password policy, so that a password chosen before this rule still opens its account.
+Secret = Annotated[str, StringConstraints(max_length=1024), AfterValidator(_refuse_nul)]
 Language = Literal["FR", "EN"]
 # Instants are shown to the second; the stored microseconds would only be noise in the API.
 Instant = Annotated[datetime, AfterValidator(lambda value: value.replace(microsecond=0))]
@@ -288,7 +325,7 @@ class StructureDetail(StructureRow):
 class MembershipRequest(Request):
     valid_from: date
     valid_until: date | None = None
-    comment: _text(255) | None = None
+    comment: _text(255, multiline=True) | None = None
     services: list[ServiceCode] = Field(default_factory=list, max_length=15)
 
 
@@ -371,7 +408,7 @@ class DecisionTarget(Request):
 
 class Decision(Request):
     decision: Literal["VALIDER", "REFUSER"]
-    reason: _text(255) | None = None
+    reason: _text(255, multiline=True) | None = None
     requests: list[DecisionTarget] = Field(min_length=1, max_length=50)
 
 
@@ -426,7 +463,7 @@ class ExpiredPasswordChange(Request):
 
 
 class Deactivation(Request):
-    successors: dict[Annotated[str, StringConstraints(max_length=64)], _text(64, 1)] = Field(
+    successors: dict[_text(64), _text(64, 1)] = Field(
         default_factory=dict, max_length=20)
 
 

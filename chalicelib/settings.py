@@ -53,3 +53,9 @@ def mail_configuration_set() -> str | None:
 def portal_url() -> str:
     """Links in mails are built from configuration, never from the request's Host header."""
     return os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def trusted_proxy_hops() -> int:
+    """How many proxies in front of API Gateway append to ``X-Forwarded-For`` (1 behind our CloudFront; 0, the
+    default, trusts no header and uses API Gateway's ``sourceIp``). See ``api.http.client_address``."""
+    return int(os.environ.get("TRUSTED_PROXY_HOPS", 0))

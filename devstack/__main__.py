@@ -76,6 +76,9 @@ def main() -> int:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
     signal.signal(signal.SIGTERM, stop)
+    # A shell starts background jobs with SIGINT ignored, and Python keeps an ignored SIGINT ignored: installed
+    # explicitly, Ctrl-C (or kill -INT) stops the stack however it was started.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

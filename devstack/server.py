@@ -30,6 +30,13 @@ def page_security_headers() -> dict:
     }
 
 
+def _not_found(accept_language: str | None) -> dict:
+    from chalicelib.api.http import error_response
+    from chalicelib.messages import language_from_header
+
+    return error_response(404, "not_found", language_from_header(accept_language)).to_dict()
+
+
 class DevServer(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -85,14 +92,21 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(405, {"Content-Type": "text/plain"}, b"Method Not Allowed")
         return self._static(path)
 
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _dispatch
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
 
     def _api(self, path: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = {name.lower(): value for name, value in self.headers.items()}
+        from chalice.local import ForbiddenError
+
         with self.server.api_lock:
-            response = self.server.gateway.handle_request(self.command, path, headers, body)
+            try:
+                response = self.server.gateway.handle_request(self.command, path, headers, body)
+            except ForbiddenError:
+                # No route has this path: in the cloud, API Gateway's MISSING_AUTHENTICATION_TOKEN response of
+                # infra/resources.json (ApiMissingRouteResponse) answers the same 404.
+                response = _not_found(headers.get("accept-language"))
             changed = self.command not in ("GET", "HEAD") and response["statusCode"] < 400
             if changed and self.server.on_change:
                 self.server.on_change()

@@ -3,6 +3,10 @@
 Cold start: the median time to import ``app`` in a fresh interpreter, divided by the median for ``import boto3`` alone
 (same run, interleaved, at least 5 of each). Also the time of the first « Mon Compte » request after the import,
 which is what the first user of a new Lambda instance waits for on top of the import.
+
+Login failures: the median time of a wrong password for a known login and for an unknown one (interleaved; the clock
+is moved an hour between attempts so that throttling never answers instead). They should be equal: an unknown login
+does the same reads and the same argon2 verification.
 """
 
 import os
@@ -71,6 +75,48 @@ def first_requests() -> None:
           f"warm GET /account median {warm_account} ms")
 
 
+LOGIN_FAILURES = """
+import json, os, statistics, sys, time
+from datetime import timedelta
+sys.path.insert(0, '.')
+from tests.conftest import DEMO_PASSWORD, PAUL
+from tests.api.conftest import NOW
+from moto import mock_aws
+with mock_aws():
+    from devstack.resources import create_resources
+    os.environ.update(create_resources())
+    from devstack.seed import seed
+    seed(DEMO_PASSWORD)
+    from chalice.test import Client
+    from chalicelib.domain import clock
+    import app
+    headers = {'Content-Type': 'application/json', 'X-Requested-With': 'fetch'}
+    known, unknown = [], []
+    with Client(app.app, stage_name='dev', project_dir='.') as client:
+        def attempt(login_name, hour):
+            clock.set_now(NOW + timedelta(hours=hour))
+            payload = json.dumps({'login': login_name, 'password': 'Pas-le-bon-1'})
+            start = time.perf_counter()
+            response = client.http.post('/auth/login', headers=headers, body=payload)
+            assert response.status_code == 401, response.body
+            return time.perf_counter() - start
+        attempt(PAUL, 0), attempt('chauffe@exemple.fr', 0)
+        for i in range(RUNS):
+            known.append(attempt(PAUL, 2 * i + 1))
+            unknown.append(attempt(f'inconnu{i}@exemple.fr', 2 * i + 2))
+    print(f"{statistics.median(known) * 1000:.1f} {statistics.median(unknown) * 1000:.1f}")
+"""
+
+
+def login_failures(root: Path = ROOT) -> None:
+    code = LOGIN_FAILURES.replace("RUNS", str(max(RUNS, 10)))
+    output = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    known, unknown = output.stdout.split()
+    print(f"login with a wrong password (medians of {max(RUNS, 10)}): known login {known} ms, unknown login "
+          f"{unknown} ms (aim: equal)")
+
+
 if __name__ == "__main__":
     cold_start()
     first_requests()
+    login_failures()

@@ -3,7 +3,7 @@ reactivation). Answers that start from an address are the same whether an accoun
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.http import endpoint, expired_session_cookie, json_response, session_cookie
+from chalicelib.api.http import client_address, endpoint, expired_session_cookie, json_response, session_cookie
 
 blueprint = Blueprint(__name__)
 
@@ -16,13 +16,13 @@ def _acknowledge(key: str, language: str, status: int = 202):
 
 
 @endpoint(blueprint, "/auth/login", "POST", body="LoginRequest", authenticated=False, response="LoginAnswer")
-def login(body, **_):
+def login(request, body, **_):
     """Log in: opens a session (cookie) and answers who is logged in."""
     from chalicelib import schemas
     from chalicelib.api.shapes import me
     from chalicelib.services import auth
 
-    result = auth.login(body.login, body.password)
+    result = auth.login(body.login, body.password, source=client_address(request))
     answer = schemas.LoginAnswer(**me(result.profile, result.previous_login_at).model_dump(),
                                  password_expired=result.password_expired)
     return json_response(200, answer, headers={"Set-Cookie": session_cookie(result.cookie_value)})

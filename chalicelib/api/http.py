@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 SESSION_COOKIE = "__Host-mc_session"
 CSRF_HEADER = "x-requested-with"
+CSRF_VALUE = "fetch"  # what frontend/src/api.js sends; a cross-site form can send no header at all
+# Our bodies nest 3 levels at most; a deeper document is refused before anything recurses over it.
+MAX_BODY_DEPTH = 16
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 API_HEADERS = {
     "Content-Type": "application/json; charset=utf-8",
@@ -32,6 +35,7 @@ _PYDANTIC_KEYS = {
     "string_too_long": "field.too_long",
     "literal_error": "field.choice",
     "extra_forbidden": "field.unknown",
+    "control_characters": "field.control_characters",
 }
 
 
@@ -84,6 +88,26 @@ def _header(request, name: str) -> str | None:
     return None
 
 
+def client_address(request) -> str:
+    """The address login failures are counted against.
+
+    API Gateway's ``sourceIp`` is the peer it saw: behind CloudFront, an edge server shared by many people. With
+    ``TRUSTED_PROXY_HOPS=n`` (n proxies of ours in front, CloudFront counting 1), the client is the n-th address of
+    ``X-Forwarded-For`` counted from the right, once a last entry equal to ``sourceIp`` (API Gateway's own) is put
+    aside. Never the first address: a client writes whatever it wants there, and CloudFront only appends to it.
+    """
+    from chalicelib import settings
+
+    source = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    hops = settings.trusted_proxy_hops()
+    if hops <= 0:
+        return source
+    chain = [part.strip() for part in (_header(request, "x-forwarded-for") or "").split(",") if part.strip()]
+    if chain and chain[-1] == source:
+        chain.pop()
+    return chain[-hops] if len(chain) >= hops else source
+
+
 def read_cookie(request, name: str) -> str | None:
     raw = _header(request, "cookie")
     if not raw:
@@ -125,8 +149,33 @@ def _validate(model_name: str, document):
         raise RequestRefused(422, "validation_error", fields) from None
 
 
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _well_formed(document) -> bool:
+    """No deeper than MAX_BODY_DEPTH, and no lone surrogate (``"\\ud800"``) in a key or a string: such a string is not
+    text, and would fail later when it is encoded. Walked without recursion."""
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(value, dict | list):
+            if depth > MAX_BODY_DEPTH:
+                return False
+            if isinstance(value, dict):
+                pending.extend((key, depth) for key in value)
+                value = value.values()
+            pending.extend((item, depth + 1) for item in value)
+    return True
+
+
 def _parse_body(request, model_name: str | None):
-    if _header(request, CSRF_HEADER) is None:
+    if _header(request, CSRF_HEADER) != CSRF_VALUE:
         raise RequestRefused(403, "csrf_header_missing")
     content_type = (_header(request, "content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
@@ -135,9 +184,12 @@ def _parse_body(request, model_name: str | None):
     if len(raw) > MAX_BODY_BYTES:
         raise RequestRefused(413, "payload_too_large", max_kb=MAX_BODY_BYTES // 1024)
     try:
-        document = json.loads(raw.decode("utf-8")) if raw.strip() else None
-    except (UnicodeDecodeError, ValueError):
+        document = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant) if raw.strip() else None
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # RecursionError: a document nested about a thousand levels deep is too deep for the parser itself.
         raise RequestRefused(400, "malformed_json") from None
+    if not _well_formed(document):
+        raise RequestRefused(400, "malformed_json")
     if model_name is None:
         return None
     return _validate(model_name, document)
@@ -212,6 +264,61 @@ def endpoint(
         return view
 
     return decorate
+
+
+# The methods API Gateway can forward; those a path does not route answer 405 (see ``register_fallbacks``).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# Chalice's own refusals (``{"Code": ..., "Message": ...}``) and the error of ours that says the same thing.
+_CHALICE_ERRORS = {404: "not_found", 405: "method_not_allowed", 415: "unsupported_media_type"}
+
+
+def _language(request) -> str:
+    return language_from_header(_header(request, "accept-language") if request is not None else None)
+
+
+def _method_not_allowed(app, allowed: list[str]):
+    def refuse(**_url_params):
+        answer = error_response(405, "method_not_allowed", _language(app.current_request))
+        answer.headers["Allow"] = ", ".join(allowed)
+        return answer
+
+    refuse.fallback = True
+    return refuse
+
+
+def _in_error_format(allowed_by_path: dict[str, list[str]]):
+    def middleware(event, get_response):
+        response = get_response(event)
+        if isinstance(response.body, dict) and set(response.body) == {"Code", "Message"}:
+            status = response.status_code if response.status_code in _CHALICE_ERRORS else 500
+            if status == 500:
+                log.error("Chalice answered %s %s", response.status_code, response.body.get("Code"))
+            answer = error_response(status, _CHALICE_ERRORS.get(status, "internal_error"), _language(event))
+            if status == 405:
+                resource = ((getattr(event, "context", None) or {}).get("resourcePath")) or ""
+                answer.headers["Allow"] = ", ".join(allowed_by_path.get(resource, []))
+            return answer
+        return response
+
+    return middleware
+
+
+def register_fallbacks(app) -> None:
+    """Every answer in the error format, once the blueprints are registered.
+
+    - On every path, the methods it does not route answer 405 ``method_not_allowed`` with ``Allow``: registered as
+      routes because API Gateway answers an unrouted method itself (403 « Missing Authentication Token »), before the
+      Lambda. They are not in ``ROUTES``, so not in the OpenAPI document.
+    - What Chalice answers by itself (a method outside ``HTTP_METHODS`` such as TRACE in the local gateway, an
+      unexpected exception) is reshaped by an ``http`` middleware.
+    """
+    allowed_by_path = {}
+    for path, entries in list(app.routes.items()):
+        allowed_by_path[path] = allowed = [method for method in HTTP_METHODS if method in entries]
+        missing = [method for method in HTTP_METHODS if method not in entries]
+        if missing:
+            app.route(path, methods=missing, content_types=["*/*"])(_method_not_allowed(app, allowed))
+    app.register_middleware(_in_error_format(allowed_by_path), "http")
 
 
 def domain_error_response(error, language: str) -> Response:

@@ -14,16 +14,17 @@ from chalicelib.domain.errors import (
     AccountDeactivated,
     InvalidCredentials,
     NotAuthenticated,
-    PasswordExpired,  # noqa: F401 (the API refuses an expired session with it)
     TooManyAttempts,
 )
-from chalicelib.services.hashing import dummy_verify, verify_secret
+from chalicelib.services.hashing import verify_secret
 from chalicelib.store import accounts, security, sessions
 
 log = logging.getLogger(__name__)
 
 # A session is refreshed at most every few minutes, so that reading a page costs one GetItem, not a write as well.
 REFRESH_AFTER = timedelta(minutes=5)
+# The user id an unknown login is looked up as: not hexadecimal, so no account ever has it.
+NO_USER = "-"
 _COOKIE_VALUE = re.compile(r"^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$")
 
 
@@ -56,20 +57,37 @@ def login_reference(login: str) -> str:
     return hashlib.sha256(login.casefold().encode()).hexdigest()[:12]
 
 
-def check_not_throttled(login: str) -> throttle.Attempts:
-    """Refuse at once while the login must wait or is locked; the state is returned for recording a failure."""
-    state = security.get_attempts(login)
-    wait = throttle.wait_before_next(state, clock.now())
+def _minutes(wait: timedelta) -> int:
+    return max(1, -(-int(wait.total_seconds()) // 60))
+
+
+def check_not_throttled(login: str, source: str | None = None) -> throttle.Attempts:
+    """Refuse at once while the login (or the source address, when given) must wait or is locked; the login's state is
+    returned for recording a failure. With a source, both counts are read in one request."""
+    now = clock.now()
+    if source is None:
+        state = security.get_attempts(login)
+    else:
+        key = throttle.source_key(source)
+        state, source_failures = security.get_attempts_and_source(login, key, throttle.source_window(now))
+        wait = throttle.source_wait(source_failures, now)
+        if wait > timedelta(0):
+            log.warning("login attempt refused: source %s must wait %d min", key, _minutes(wait))
+            raise TooManyAttempts(minutes=_minutes(wait))
+    wait = throttle.wait_before_next(state, now)
     if wait > timedelta(0):
-        minutes = max(1, -(-int(wait.total_seconds()) // 60))
-        log.info("login attempt refused: login %s must wait %d min", login_reference(login), minutes)
-        raise TooManyAttempts(minutes=minutes)
+        log.info("login attempt refused: login %s must wait %d min", login_reference(login), _minutes(wait))
+        raise TooManyAttempts(minutes=_minutes(wait))
     return state
 
 
-def record_failure(login: str, state: throttle.Attempts, user: entities.UserProfile | None) -> None:
-    """Count a failure for ``login``; on reaching the lock, its owner (if any) gets an unlock link."""
+def record_failure(login: str, state: throttle.Attempts, user: entities.UserProfile | None,
+                   source: str | None = None) -> None:
+    """Count a failure for ``login`` (and ``source``); on reaching the lock, its owner (if any) gets an unlock link."""
     now = clock.now()
+    if source is not None:
+        window = throttle.source_window(now)
+        security.count_source_failure(throttle.source_key(source), window, window + throttle.SOURCE_WINDOW)
     new_state = throttle.after_failure(state, now)
     keep_until = (new_state.locked_until or now) + throttle.WINDOW + throttle.FIRST_DELAY * 2 ** throttle.LOCK_AT
     security.save_attempts(login, new_state, keep_until)
@@ -84,17 +102,17 @@ def record_failure(login: str, state: throttle.Attempts, user: entities.UserProf
             sender.send("deverrouillage", user, {"link": link, "until": new_state.locked_until}, to_login=True)
 
 
-def login(login_name: str, password: str) -> LoginResult:
-    """Open a session, or raise InvalidCredentials whatever was wrong (unknown login, wrong password, inactive)."""
-    state = check_not_throttled(login_name)
+def login(login_name: str, password: str, source: str | None = None) -> LoginResult:
+    """Open a session, or raise InvalidCredentials whatever was wrong (unknown login, wrong password, inactive).
+
+    An unknown login does the same work as a known one (the same reads, one argon2 verification), so that neither the
+    time of the answer nor the requests made tell which logins exist."""
+    state = check_not_throttled(login_name, source)
     user_id = accounts.find_user_id(login_name)
-    if user_id is None:
-        dummy_verify(password)
-        record_failure(login_name, state, None)
-        raise InvalidCredentials()
-    profile, credentials = accounts.get_profile_and_credentials(user_id)
-    if profile is None or credentials is None or not verify_secret(credentials.password_hash, password):
-        record_failure(login_name, state, profile)
+    profile, credentials = accounts.get_profile_and_credentials(user_id or NO_USER)
+    matches = verify_secret(credentials.password_hash if credentials else None, password)
+    if user_id is None or profile is None or credentials is None or not matches:
+        record_failure(login_name, state, profile if user_id else None, source)
         raise InvalidCredentials()
     if state.failures:
         security.clear_attempts(login_name)

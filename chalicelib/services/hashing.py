@@ -1,5 +1,6 @@
 """argon2id for passwords and secret answers (DESIGN.md, security model), with the costs of the configuration."""
 
+import secrets
 from functools import lru_cache
 
 from argon2 import PasswordHasher, Type
@@ -21,11 +22,20 @@ def hash_secret(secret: str) -> str:
     return _current().hash(secret)
 
 
+@lru_cache(maxsize=4)
+def _dummy_hash(memory_cost: int, time_cost: int, parallelism: int) -> str:
+    """A hash of a random secret with the current parameters: verifying against it costs what a real check costs."""
+    return _hasher(memory_cost, time_cost, parallelism).hash(secrets.token_urlsafe(32))
+
+
 def verify_secret(stored_hash: str | None, candidate: str) -> bool:
     """True when ``candidate`` matches; a missing or corrupt hash never matches."""
     if not stored_hash:
-        # Spend the same time as a real check so that timing does not tell an unknown account.
-        _current().hash(candidate)
+        # Do the same work as a real check (one verification) so that timing does not tell an unknown account.
+        try:
+            _current().verify(_dummy_hash(**settings.argon2_parameters()), candidate)
+        except VerificationError:
+            pass
         return False
     try:
         return _current().verify(stored_hash, candidate)

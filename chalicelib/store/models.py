@@ -182,6 +182,13 @@ class LoginAttempts(Item, discriminator="ATTEMPTS"):
     expires_at = TTLAttribute()
 
 
+class SourceAttempts(Item, discriminator="SOURCE_ATTEMPTS"):
+    """Login failures of one source address in one fixed window (``domain.throttle``), counted atomically."""
+
+    failures = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
 class OneTimeToken(Item, discriminator="TOKEN"):
     purpose = UnicodeAttribute()
     user_id = UnicodeAttribute()

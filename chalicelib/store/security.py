@@ -1,6 +1,8 @@
 """Repository of login attempts (per login name), one-time tokens and the days of password reminders.
 
 - ``ATTEMPTS#<login>`` / ``ATTEMPTS``: the failures of a login name, expired by TTL.
+- ``ATTEMPTS#SOURCE#<address>`` / ``WINDOW#<start>``: the login failures of a source address in one fixed window,
+  counted with an atomic ADD (parallel requests lose no count), expired by TTL.
 - ``TOKEN#<sha256 of the token>`` / ``TOKEN``: a one-time link (activation, reset, unlock, reactivation), expired by TTL
   and deleted by its single use.
 - ``REMIND#<day>#<shard>`` / ``<user id>#<kind>``: who gets a password-expiry reminder that day; the daily job reads
@@ -15,7 +17,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 from chalicelib.domain import entities
 from chalicelib.domain.throttle import Attempts
 from chalicelib.store.common import entity
-from chalicelib.store.models import Item, LoginAttempts, OneTimeToken, Reminder, bind
+from chalicelib.store.models import Item, LoginAttempts, OneTimeToken, Reminder, SourceAttempts, bind
 
 REMINDER_SHARDS = 8
 
@@ -31,6 +33,31 @@ def get_attempts(login: str) -> Attempts:
     except DoesNotExist:
         return Attempts()
     return Attempts(item.failures, item.first_failure_at, item.last_failure_at, item.locked_until)
+
+
+def _source_keys(source: str, window: datetime) -> tuple[str, str]:
+    return f"ATTEMPTS#SOURCE#{source}", f"WINDOW#{stamp(window)}"
+
+
+def get_attempts_and_source(login: str, source: str, window: datetime) -> tuple[Attempts, int]:
+    """The failures of a login name and those of a source in ``window``: one BatchGetItem for both."""
+    bind()
+    state, source_failures = Attempts(), 0
+    for item in Item.batch_get([(_login_key(login), "ATTEMPTS"), _source_keys(source, window)], consistent_read=True):
+        if isinstance(item, LoginAttempts):
+            state = Attempts(item.failures, item.first_failure_at, item.last_failure_at, item.locked_until)
+        elif isinstance(item, SourceAttempts):
+            source_failures = int(item.failures)
+    return state, source_failures
+
+
+def count_source_failure(source: str, window: datetime, keep_until: datetime) -> None:
+    bind()
+    item = SourceAttempts(*_source_keys(source, window))
+    item.update(actions=[
+        SourceAttempts.failures.add(1), SourceAttempts.expires_at.set(keep_until),
+        SourceAttempts.kind.set(SourceAttempts),
+    ])
 
 
 def save_attempts(login: str, state: Attempts, keep_until: datetime) -> None:
