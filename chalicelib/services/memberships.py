@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chalicelib.domain import clock, entities
-from chalicelib.domain.accounts import ACCOUNT, ACTIVE
+from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import (
     ConcurrentChange,
     Forbidden,
@@ -274,7 +274,7 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
             outcome.error = "request_not_pending"
             continue
         user = accounts.get_profile(user_id)
-        if user is None or not ACCOUNT.transition("deactivate").allows(user.status):
+        if user is None or user.status != ACTIVE:
             outcome.error = "request_of_inactive_account"
             continue
         structure = structures.get_structure(structure_id)
