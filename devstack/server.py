@@ -32,7 +32,7 @@ def page_security_headers() -> dict:
 
 def _not_found(accept_language: str | None) -> dict:
     from chalicelib.api.http import error_response
-    from chalicelib.messages import language_from_header
+    from chalicelib.api.messages import language_from_header
 
     return error_response(404, "not_found", language_from_header(accept_language)).to_dict()
 

@@ -27,7 +27,7 @@ STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted (the same answer whethe
 
 
 def _models() -> list:
-    from chalicelib import schemas
+    from chalicelib.api import schemas
 
     wanted = []
     for route in ROUTES:
@@ -40,7 +40,7 @@ def _models() -> list:
 
 
 def _query_parameters(model_name: str, definitions: dict) -> list[dict]:
-    from chalicelib import schemas
+    from chalicelib.api import schemas
 
     schema = getattr(schemas, model_name).model_json_schema(ref_template=REF, mode="validation")
     definitions.update(schema.pop("$defs", {}))
@@ -50,7 +50,7 @@ def _query_parameters(model_name: str, definitions: dict) -> list[dict]:
 
 
 def _responses(route, refs: dict) -> dict:
-    from chalicelib import schemas
+    from chalicelib.api import schemas
 
     success: dict = {"description": STATUS_TEXT.get(route.status, "OK")}
     if route.response:
@@ -66,7 +66,7 @@ def _responses(route, refs: dict) -> dict:
 def document() -> dict:
     """The whole document; importing ``app`` registers every route."""
     import app  # noqa: F401
-    from chalicelib import schemas
+    from chalicelib.api import schemas
 
     refs, components = models_json_schema(_models(), ref_template=REF)
     definitions = components.get("$defs", {})

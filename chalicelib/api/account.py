@@ -38,7 +38,7 @@ def update_account(session, body, **_):
 @endpoint(blueprint, "/account/deactivation", "GET", response="HandOvers")
 def structures_to_hand_over(session, **_):
     """The structures the user leads: each needs a new principal manager before the account is deactivated."""
-    from chalicelib import schemas
+    from chalicelib.api import schemas
     from chalicelib.services import lifecycle
 
     return schemas.HandOvers(structures=[

@@ -9,8 +9,8 @@ blueprint = Blueprint(__name__)
 
 
 def _acknowledge(key: str, language: str, status: int = 202):
-    from chalicelib import schemas
-    from chalicelib.messages import say
+    from chalicelib.api import schemas
+    from chalicelib.api.messages import say
 
     return status, schemas.Acknowledgement(message=say(key, language))
 
@@ -18,7 +18,7 @@ def _acknowledge(key: str, language: str, status: int = 202):
 @endpoint(blueprint, "/auth/login", "POST", body="LoginRequest", authenticated=False, response="LoginAnswer")
 def login(request, body, **_):
     """Log in: opens a session (cookie) and answers who is logged in."""
-    from chalicelib import schemas
+    from chalicelib.api import schemas
     from chalicelib.api.shapes import me
     from chalicelib.services import auth
 

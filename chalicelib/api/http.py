@@ -13,7 +13,7 @@ from http.cookies import CookieError, SimpleCookie
 
 from chalice import Blueprint, Response
 
-from chalicelib.messages import language_from_header, say
+from chalicelib.api.messages import language_from_header, say
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +132,7 @@ def expired_session_cookie() -> str:
 def _validate(model_name: str, document):
     from pydantic import ValidationError
 
-    from chalicelib import schemas
+    from chalicelib.api import schemas
 
     model = getattr(schemas, model_name)
     if not isinstance(document, dict):

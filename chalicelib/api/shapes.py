@@ -1,6 +1,7 @@
 """Stored items turned into the response models of ``schemas``: what each screen may see, and nothing more."""
 
-from chalicelib import schemas, settings
+from chalicelib import settings
+from chalicelib.api import schemas
 from chalicelib.domain import clock
 from chalicelib.domain.contact import display_phone
 from chalicelib.domain.memberships import listed, membership_active

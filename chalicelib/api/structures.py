@@ -20,7 +20,7 @@ def _criteria(query) -> dict:
 @endpoint(blueprint, "/structures", "GET", query="SearchQuery", response="SearchPage")
 def search_structures(query, **_):
     """Search structures (« Demander un rattachement »); ``*`` is a wildcard."""
-    from chalicelib import schemas
+    from chalicelib.api import schemas
     from chalicelib.services import structures
 
     result = structures.search(_criteria(query))
@@ -96,7 +96,7 @@ def leave_structure(session, body, structure_id, **_):
           membership_of="structure_id")
 def list_members(session, query, structure_id, **_):
     """Members of a structure, for its managers."""
-    from chalicelib import schemas
+    from chalicelib.api import schemas
     from chalicelib.api.shapes import member
     from chalicelib.services import memberships
 
@@ -127,7 +127,7 @@ def change_role(session, body, structure_id, user_id, **_):
 @endpoint(blueprint, "/manager/requests", "GET", response="ManagerRequests")
 def manager_requests(session, **_):
     """« Activité du gestionnaire »: the structures the caller manages and their pending requests."""
-    from chalicelib import schemas
+    from chalicelib.api import schemas
     from chalicelib.api.shapes import pending_request
     from chalicelib.services import memberships
 
@@ -145,8 +145,8 @@ def manager_requests(session, **_):
 @endpoint(blueprint, "/manager/requests/decide", "POST", body="Decision", response="DecisionResults")
 def decide_requests(session, body, language, **_):
     """Validate or refuse one or several pending requests."""
-    from chalicelib import schemas
-    from chalicelib.messages import say
+    from chalicelib.api import schemas
+    from chalicelib.api.messages import say
     from chalicelib.services import memberships
 
     results = memberships.decide(session, body.decision == "VALIDER", body.reason,

@@ -23,7 +23,7 @@ class Kind(Enum):
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong with one field: a message key of ``chalicelib.messages`` and its parameters."""
+    """What is wrong with one field: a message key of ``chalicelib.api.messages`` and its parameters."""
 
     key: str
     params: dict = field(default_factory=dict)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chalicelib import schemas
+from chalicelib.api import schemas
 from chalicelib.api.http import client_address
 from tests.api.conftest import body, login, send, sent_mails, table_items
 from tests.api.test_structures import JULIE, PAUL

@@ -4,7 +4,7 @@ import json
 
 from openapi_spec_validator import validate
 
-from chalicelib import schemas
+from chalicelib.api import schemas
 from tests.api.conftest import body
 from tests.conftest import ROOT
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib import messages
+from chalicelib.api import messages
 from chalicelib.domain.contact import normalise_email, normalise_phone, postal_code_problem
 from chalicelib.domain.password_expiry import expiry
 from chalicelib.domain.secret_answer import normalise_answer

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.fr import siret as stdnum_siret
 
-from chalicelib import messages
+from chalicelib.api import messages
 from chalicelib.domain.identifiers import IDENTIFIER_TYPES, normalise_identifier
 
 FAST = settings(max_examples=80, derandomize=True, deadline=None)
