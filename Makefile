@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
+# Test files run on two workers (pytest-xdist): a file's tests stay together, with its fixtures (one local stack each).
+PYTEST := $(PY) -m pytest -n $(or $(TEST_WORKERS),2) --dist loadfile
 NODE_STAMP := frontend/node_modules/.installed
 
 .PHONY: run test lint unit api e2e infra bench frontend setup clean openapi
@@ -11,7 +13,7 @@ run: setup frontend
 	$(PY) -m devstack
 
 test: setup frontend lint
-	$(PY) -m pytest
+	$(PYTEST)
 
 setup: $(VENV_STAMP) $(NODE_STAMP)
 
@@ -36,10 +38,10 @@ unit: $(VENV_STAMP)
 	$(PY) -m pytest tests/unit
 
 api: $(VENV_STAMP)
-	$(PY) -m pytest tests/api tests/infra
+	$(PYTEST) tests/api tests/infra
 
 e2e: setup frontend
-	$(PY) -m pytest tests/e2e
+	$(PYTEST) tests/e2e
 
 openapi: $(VENV_STAMP)
 	$(PY) scripts/openapi.py
