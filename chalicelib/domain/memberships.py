@@ -83,6 +83,12 @@ def manages(membership, today: date) -> bool:
                                                  membership_active(membership, today))
 
 
+def holds_manager_role(membership) -> bool:
+    """A validated rattachement with a manager's role, whatever its dates: who keeps a copy of the structure's pending
+    requests (shown only on the days it ``manages``)."""
+    return membership.status == VALIDATED and can_manage(membership.role, membership.manager_scope, True)
+
+
 def listed(membership) -> bool:
     """A rattachement the user still sees (an ended one is history)."""
     return membership is not None and membership.status != DELETED

@@ -30,6 +30,7 @@ from chalicelib.domain.memberships import (
     USER,
     VALIDATED,
     default_spaces,
+    holds_manager_role,
     listed,
     manages,
     membership_active,
@@ -101,8 +102,8 @@ def _check_dates(valid_from, valid_until) -> None:
 
 
 def _managers(everyone: list[entities.Membership]) -> list[str]:
-    today = clock.today()
-    return [m.user_id for m in everyone if manages(m, today)]
+    """Who gets a copy of a new request: every manager of the structure, even one whose validity has not begun."""
+    return [m.user_id for m in everyone if holds_manager_role(m)]
 
 
 def request(current: CurrentSession, structure_id: str, data: dict) -> entities.Membership:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from chalicelib.domain import clock, entities
 from chalicelib.domain.accounts import ACCOUNT, ACTIVE, INACTIVE, PENDING_ACTIVATION, REACTIVATION_DAYS
 from chalicelib.domain.errors import InvalidInput, InvalidLink, Problem, ReactivationTooLate
+from chalicelib.domain.memberships import PENDING, holds_manager_role
 from chalicelib.domain.profile import check_new_password, check_new_secrets, check_signup, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.mail import sender
@@ -176,5 +177,8 @@ def reactivate(data: dict) -> None:
     tokens.consume(item)
     now = clock.now()
     _set_secrets(profile, data, "reactivate", {"reactivated_at": now})
-    memberships.restore_memberships(profile.user_id)
+    for membership in memberships.restore_memberships(profile.user_id):
+        if holds_manager_role(membership):
+            # Requests made while the account was deactivated wait for it too.
+            memberships.add_request_copies(profile.user_id, memberships.members(membership.structure_id, PENDING))
     log.info("account %s reactivated", profile.user_id)

@@ -413,12 +413,22 @@ def suspend_update(transaction, membership: entities.Membership, transition: Tra
                       extra_condition=Membership.role.is_in(*ROLE.transition("demote").sources))
 
 
-def restore_memberships(user_id: str) -> None:
-    """After a reactivation, the links the deactivation suspended are valid again."""
+def restore_memberships(user_id: str) -> list[entities.Membership]:
+    """After a reactivation, the links the deactivation suspended are valid again; returns them as restored."""
     transition = MEMBERSHIP.transition("restore")
+    restored = []
     for membership in memberships_of(user_id):
         if transition.allows(membership.status):
             commit(lambda t, m=membership: status_update(t, m, transition))
+            membership.status = transition.target
+            restored.append(membership)
+    return restored
+
+
+def add_request_copies(manager_id: str, pending: list[entities.Membership]) -> None:
+    """Copies of ``pending`` requests for a manager who was not one when they were made (derived data)."""
+    bind()
+    _write_rest(request_copies(manager_id, pending))
 
 
 def refresh_member_copies(user_id: str, values: dict) -> int:

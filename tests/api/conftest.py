@@ -167,3 +167,16 @@ def update_payload(account, **changes):
         else:
             payload[key] = value
     return payload
+
+
+@pytest.fixture
+def stream(client):
+    """The stream as the event source mapping delivers it, from after the demo data was written."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models.table import StreamShard
+
+    from devstack.streams import StreamReader
+
+    table = moto_table()
+    table.stream_shard = StreamShard(DEFAULT_ACCOUNT_ID, table)
+    return StreamReader(os.environ["TABLE_NAME"])

@@ -3,7 +3,7 @@
 import boto3
 import pytest
 
-from tests.api.conftest import body, login, send, sent_mails, table_items
+from tests.api.conftest import body, login, send, sent_mails, table_items, update_payload
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, ask, decide, leave, structure_id, user_id
 
 
@@ -158,3 +158,29 @@ def test_withdrawing_ones_request_removes_it_from_the_managers_lists(client, coo
     assert body(withdrawn)["status"] == "SUPPRIMEE"
     assert pending_of(client, cookies["paul"]) == [] and pending_of(client, cookies["marc"]) == []
     assert ask(client, cookies["claire"], menuiserie, services=[]).status_code == 201
+
+
+def test_a_manager_reactivating_its_account_finds_the_requests_made_meanwhile(client, cookies):
+    from tests.api.test_lifecycle import NEW, last_link, secrets_payload
+
+    menuiserie = structure_id(client, cookies["paul"], "menuiserie")
+    assert send(client, "POST", "/account/deactivation", {}, cookie=cookies["marc"]).status_code == 204
+    ask(client, cookies["claire"], menuiserie, services=[])
+    send(client, "POST", "/auth/reactivation/request", {"login": MARC})
+    assert send(client, "POST", "/auth/reactivation", secrets_payload(last_link(MARC))).status_code == 200
+    assert pending_of(client, login(client, MARC, NEW)) == [(menuiserie, user_id(CLAIRE))]
+
+
+def test_the_copies_of_a_request_follow_the_name_its_author_saves(client, cookies, stream):
+    from chalicelib.jobs import profile_copies
+
+    menuiserie = structure_id(client, cookies["paul"], "menuiserie")
+    ask(client, cookies["claire"], menuiserie, services=[])
+    account = body(send(client, "GET", "/account", cookie=cookies["claire"]))
+    saved = send(client, "PUT", "/account", update_payload(account, last_name="MARTIN-DURAND"),
+                 cookie=cookies["claire"])
+    assert saved.status_code == 200
+    # Her two rattachements (Ébénisterie Martin, and the request to Menuiserie Dupont), Paul's and Marc's copies.
+    assert profile_copies.handle(stream.read()) == 4
+    requests = body(send(client, "GET", "/manager/requests", cookie=cookies["paul"]))["requests"]
+    assert [(r["first_name"], r["last_name"]) for r in requests] == [("Claire", "MARTIN-DURAND")]

@@ -3,27 +3,12 @@
 import json
 import os
 
-import pytest
-
 from chalicelib.jobs import profile_copies
 from chalicelib.store.models import PROFILE_KIND
 from chalicelib.store.streams import changed_profiles
 from tests.api.conftest import body, login, moto_table, send, update_payload
 from tests.api.test_structures import JULIE, structure_id, user_id
 from tests.conftest import PAUL, ROOT
-
-
-@pytest.fixture
-def stream(client):
-    """The stream as the event source mapping delivers it, from after the demo data was written."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models.table import StreamShard
-
-    from devstack.streams import StreamReader
-
-    table = moto_table()
-    table.stream_shard = StreamShard(DEFAULT_ACCOUNT_ID, table)
-    return StreamReader(os.environ["TABLE_NAME"])
 
 
 def julie_as_paul_sees_her(client, paul, sid):
