@@ -41,8 +41,3 @@ def verify_secret(stored_hash: str | None, candidate: str) -> bool:
         return _current().verify(stored_hash, candidate)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def dummy_verify(candidate: str) -> None:
-    """Burn the cost of a verification for a login that matched no account."""
-    verify_secret(None, candidate)

@@ -97,15 +97,21 @@ def activate(data: dict) -> None:
     log.info("account %s activated", profile.user_id)
 
 
-def forgot_password(login: str) -> None:
-    """« Mot de passe oublié »: a reset link to the login address of an active account; nothing otherwise."""
+def _account_of(login: str, status: str) -> entities.UserProfile | None:
+    """The account whose login this is, if it is in ``status``."""
     user_id = accounts.find_user_id(login)
     profile = accounts.get_profile(user_id) if user_id else None
-    if profile is None or profile.status != ACTIVE:
+    return profile if profile is not None and profile.status == status else None
+
+
+def forgot_password(login: str) -> None:
+    """« Mot de passe oublié »: a reset link to the login address of an active account; nothing otherwise."""
+    profile = _account_of(login, ACTIVE)
+    if profile is None:
         log.info("password reset asked for a login without an active account")
         return
-    sender.send("reinitialisation", profile, {"link": tokens.issue("RESET", user_id)}, to_login=True)
-    log.info("password reset link sent to user %s", user_id)
+    sender.send("reinitialisation", profile, {"link": tokens.issue("RESET", profile.user_id)}, to_login=True)
+    log.info("password reset link sent to user %s", profile.user_id)
 
 
 def reset_password(data: dict) -> None:
@@ -152,9 +158,8 @@ def _check_reactivation_delay(profile) -> None:
 
 def request_reactivation(login: str) -> None:
     """« Réactiver mon compte »: a link valid 24 hours to the login address, or the way to the support past 60 days."""
-    user_id = accounts.find_user_id(login)
-    profile = accounts.get_profile(user_id) if user_id else None
-    if profile is None or profile.status != INACTIVE:
+    profile = _account_of(login, INACTIVE)
+    if profile is None:
         log.info("reactivation asked for a login without a deactivated account")
         return
     try:
@@ -162,8 +167,8 @@ def request_reactivation(login: str) -> None:
     except ReactivationTooLate:
         sender.send("reactivation_impossible", profile, {}, to_login=True)
         return
-    sender.send("reactivation", profile, {"link": tokens.issue("REACTIVATION", user_id)}, to_login=True)
-    log.info("reactivation link sent to user %s", user_id)
+    sender.send("reactivation", profile, {"link": tokens.issue("REACTIVATION", profile.user_id)}, to_login=True)
+    log.info("reactivation link sent to user %s", profile.user_id)
 
 
 def reactivate(data: dict) -> None:
