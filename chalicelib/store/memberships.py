@@ -22,7 +22,7 @@ from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import MembershipExists
 from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED
 from chalicelib.domain.states import Transition
-from chalicelib.domain.subscriptions import SUBSCRIPTION
+from chalicelib.domain.subscriptions import MODIFICATION, SUBSCRIPTION
 from chalicelib.store.common import allowed_states, commit, entity, iso_date, iso_text
 from chalicelib.store.models import (
     PROFILE_SK,
@@ -240,11 +240,13 @@ def attach_member(structure: entities.Structure, membership: entities.Membership
 
 
 def _manager_check(transaction, manager: entities.Membership) -> None:
-    """The change holds only if its author still manages the structure when it is written."""
-    transaction.condition_check(
-        Membership, user_pk(manager.user_id), membership_sk(manager.structure_id),
-        condition=(Membership.status == VALIDATED) & (Membership.role == manager.role),
-    )
+    """The change holds only if its author still manages the structure as it did when it was read (same role, same
+    way of acting for a secondary manager) when it is written."""
+    condition = (Membership.status == VALIDATED) & (Membership.role == manager.role)
+    if manager.manager_scope:
+        condition = condition & (Membership.manager_scope == manager.manager_scope)
+    transaction.condition_check(Membership, user_pk(manager.user_id), membership_sk(manager.structure_id),
+                                condition=condition)
 
 
 def decide_request(
@@ -361,7 +363,7 @@ def transfer_principal(structure: entities.Structure, former: entities.Membershi
 
 
 def set_role(structure: entities.Structure, member: entities.Membership, transition: Transition, scope: str | None,
-             manager: entities.Membership, add_spaces=(), remove_spaces=(), habilitation: str = "MODIFICATION",
+             manager: entities.Membership, add_spaces=(), remove_spaces=(), habilitation: str = MODIFICATION,
              pending: list[entities.Membership] = ()) -> None:
     """A role change by the principal manager; a member who now acts as a manager gets the copies of ``pending``."""
     bind()

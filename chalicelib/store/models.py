@@ -255,10 +255,7 @@ class Membership(MembershipFields, Item, discriminator="MEMBERSHIP"):
     pass
 
 
-REQUEST_COPY_KIND = "REQUEST_COPY"
-
-
-class RequestCopy(MembershipFields, Item, discriminator=REQUEST_COPY_KIND):
+class RequestCopy(MembershipFields, Item, discriminator="REQUEST_COPY"):
     """A pending request as one of the managers who may decide it finds it in its own partition."""
 
 
