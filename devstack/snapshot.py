@@ -55,4 +55,19 @@ def restore(path: Path) -> bool:
     for obj in state["buckets"].get("AttachmentsBucket", []):
         extra = {"ContentType": obj["content_type"]} if obj.get("content_type") else {}
         s3.put_object(Bucket=names["AttachmentsBucket"], Key=obj["key"], Body=base64.b64decode(obj["body"]), **extra)
+    copy_pending_requests(items)
     return bool(items)
+
+
+def copy_pending_requests(items: list[dict]) -> int:
+    """A state saved before managers kept copies of the requests waiting for them: give every pending request its
+    copies, so that « Activité du gestionnaire » shows it. Does nothing to a state that has them."""
+    from chalicelib.services.memberships import copy_to_managers
+    from chalicelib.store.memberships import get_membership
+
+    written = 0
+    for item in items:
+        if item.get("kind", {}).get("S") == "MEMBERSHIP":
+            request = get_membership(item["user_id"]["S"], item["structure_id"]["S"])
+            written += copy_to_managers(request) if request else 0
+    return written

@@ -106,6 +106,17 @@ def _managers(everyone: list[entities.Membership]) -> list[str]:
     return [m.user_id for m in everyone if holds_manager_role(m)]
 
 
+def copy_to_managers(request: entities.Membership) -> int:
+    """Give a pending request a copy for each manager of its structure (local data saved before the copies existed);
+    how many were written."""
+    if request.status != PENDING or memberships.copies_of(request):
+        return 0
+    managers = _managers(memberships.members(request.structure_id, VALIDATED))
+    for manager_id in managers:
+        memberships.add_request_copies(manager_id, [request])
+    return len(managers)
+
+
 def request(current: CurrentSession, structure_id: str, data: dict) -> entities.Membership:
     """« Valider » of the request form: pending until a manager of the structure decides; its principal is told, and
     every manager finds it in « Activité du gestionnaire »."""

@@ -1,5 +1,7 @@
 """Who may decide what in « Activité du gestionnaire », and what a deactivated account leaves behind."""
 
+import os
+
 import boto3
 import pytest
 
@@ -46,7 +48,7 @@ def test_a_decision_on_the_request_of_an_account_no_longer_active_is_refused(cli
     ask(client, cookies["julie"], ebenisterie, services=[])
     # The account went inactive by another way than its own deactivation (support, an older version of the portal).
     boto3.client("dynamodb").update_item(
-        TableName=__import__("os").environ["TABLE_NAME"], Key={"pk": {"S": f"USER#{user_id(JULIE)}"},
+        TableName=os.environ["TABLE_NAME"], Key={"pk": {"S": f"USER#{user_id(JULIE)}"},
                                                                "sk": {"S": "PROFILE"}},
         UpdateExpression="SET #s = :s", ExpressionAttributeNames={"#s": "status"},
         ExpressionAttributeValues={":s": {"S": "INACTIF"}})
@@ -184,3 +186,18 @@ def test_the_copies_of_a_request_follow_the_name_its_author_saves(client, cookie
     assert profile_copies.handle(stream.read()) == 4
     requests = body(send(client, "GET", "/manager/requests", cookie=cookies["paul"]))["requests"]
     assert [(r["first_name"], r["last_name"]) for r in requests] == [("Claire", "MARTIN-DURAND")]
+
+
+def test_local_data_saved_before_the_copies_gets_them_at_restart(client, cookies):
+    """A pending request of a snapshot taken before managers kept copies is found by them after a restart."""
+    from devstack.snapshot import copy_pending_requests
+
+    menuiserie = structure_id(client, cookies["paul"], "menuiserie")
+    ask(client, cookies["claire"], menuiserie, services=[])
+    dynamodb, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
+    for item in [i for i in table_items() if i["sk"]["S"].startswith("MANAGE#")]:
+        dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
+    assert pending_of(client, cookies["paul"]) == []
+    assert copy_pending_requests(table_items()) == 2  # Paul and Marc
+    assert pending_of(client, cookies["paul"]) == [(menuiserie, user_id(CLAIRE))]
+    assert copy_pending_requests(table_items()) == 0  # once is enough
