@@ -1,5 +1,13 @@
-"""The jobs and what starts them: schedules (EventBridge in the cloud; locally on demand) and the table's stream
-(an event source mapping in infra/resources.json; locally a poller of devstack)."""
+"""The jobs and what starts them, declared here so that ``chalice deploy`` alone wires every trigger: schedules
+(EventBridge in the cloud; locally on demand) and the table's stream (an event source mapping; locally a poller of
+devstack).
+
+A trigger's resource is known at deploy time only: Chalice loads the app with the stage's environment variables, so the
+stream ARN comes from ``TABLE_STREAM_ARN`` there (``chalice package`` replaces it by the table's own in the merged
+template). Reading it costs nothing at import.
+"""
+
+import os
 
 from chalice import Blueprint, Cron, Rate
 
@@ -20,8 +28,13 @@ def password_reminders(event):
     return {"sent": job.run()}
 
 
-@blueprint.lambda_function(name="profile_copies")
-def profile_copies(event, context):
+# Set by the deployment; the placeholder keeps the app importable anywhere else (tests, the local stack, the Lambda).
+STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-3:000000000000:table/mon-compte/stream/not-deployed"
+
+
+@blueprint.on_dynamodb_record(stream_arn=os.environ.get("TABLE_STREAM_ARN", STREAM_PLACEHOLDER),
+                              name="profile_copies", batch_size=100, maximum_batching_window_in_seconds=1)
+def profile_copies(event):
     from chalicelib.jobs import profile_copies as job
 
-    return {"refreshed": job.handle(event.get("Records", []))}
+    return {"refreshed": job.handle(event.to_dict().get("Records", []))}

@@ -55,8 +55,8 @@ def test_only_changes_managers_see_are_fanned_out_and_twice_is_harmless(client, 
 
 def test_the_cloud_filter_and_the_handler_agree_on_profile_items():
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
-    pattern = json.loads(template["Resources"]["ProfileCopiesFromStream"]["Properties"]["FilterCriteria"]["Filters"][0]
-                         ["Pattern"])
+    (event,) = template["Resources"]["ProfileCopies"]["Properties"]["Events"].values()
+    pattern = json.loads(event["Properties"]["FilterCriteria"]["Filters"][0]["Pattern"])
     assert pattern["dynamodb"]["NewImage"]["kind"]["S"] == [PROFILE_KIND]
     from chalicelib.store.models import UserProfile
 
@@ -78,3 +78,21 @@ def test_the_local_poller_forgets_what_it_read_and_misses_nothing(client, stream
         assert changed_profiles(records) == {user_id(JULIE): {
             "first_name": "Julie", "last_name": last_name, "contact_email": "julie.leroy@menuiserie.fr",
             "address_line1": "10 rue du bois", "postal_code": "96300", "city": "Villeneuve"}}
+
+
+def test_the_stream_function_is_what_chalice_deploys_and_handles_the_event_it_gets(client, stream):
+    """``chalice deploy`` creates the event source from the decorator; the function reads the records it is handed."""
+    from chalice.test import Client
+
+    app = __import__("app").app
+    (source,) = [s for s in app.event_sources if s.name == "profile_copies"]
+    assert (source.batch_size, source.starting_position) == (100, "LATEST")
+    julie = login(client, JULIE)
+    account = body(send(client, "GET", "/account", cookie=julie))
+    assert send(client, "PUT", "/account", update_payload(account, last_name="LEROY-MARTIN"),
+                cookie=julie).status_code == 200
+    records = stream.read()
+    with Client(app, stage_name="dev", project_dir=str(ROOT)) as lambda_client:
+        answer = lambda_client.lambda_.invoke("profile_copies", {"Records": records})
+    payload = json.loads(answer.payload) if isinstance(answer.payload, str | bytes) else answer.payload
+    assert payload == {"refreshed": 1}

@@ -22,17 +22,29 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(tmp_path):
     template = json.loads((out / "sam.json").read_text())
     resources = template["Resources"]
     for name in ("AccountTable", "AttachmentsBucket", "FrontendDistribution", "AccountDataPolicy", "APIHandler",
-                 "Housekeeping", "PasswordReminders", "MailIdentity", "ProfileCopiesFromStream"):
+                 "Housekeeping", "PasswordReminders", "MailIdentity"):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
     assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "ProfileCopies"}
-    # The stream reaches the function chalice packaged for ``profile_copies``, and only for profile changes.
-    mapping = resources["ProfileCopiesFromStream"]["Properties"]
-    assert mapping["FunctionName"] == {"Ref": "ProfileCopies"}
-    assert mapping["EventSourceArn"] == {"Fn::GetAtt": ["AccountTable", "StreamArn"]}
+    # The stream reaches ``profile_copies`` through the event source its decorator declares (what ``chalice deploy``
+    # creates too); the merged template gives it the table's stream and keeps only profile changes.
+    assert not [r for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    (event,) = resources["ProfileCopies"]["Properties"]["Events"].values()
+    mapping = event["Properties"]
+    assert event["Type"] == "DynamoDB" and mapping["StartingPosition"] == "LATEST"
+    assert mapping["Stream"] == {"Fn::GetAtt": ["AccountTable", "StreamArn"]}
     pattern = json.loads(mapping["FilterCriteria"]["Filters"][0]["Pattern"])
     assert pattern == {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}}
     assert resources["AccountTable"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+    # Users' data survives a mistaken stack operation.
+    table, bucket = resources["AccountTable"], resources["AttachmentsBucket"]
+    for holder in (table, bucket):
+        assert (holder["DeletionPolicy"], holder["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert table["Properties"]["DeletionProtectionEnabled"] is True
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert bucket["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    rules = {rule["Id"]: rule for rule in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
+    assert rules["ExpireReplacedAndDeletedVersions"]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 30}
     for name in functions:
         assert resources[name]["Properties"]["Environment"]["Variables"]["TABLE_NAME"] == {"Ref": "AccountTable"}
     variables = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
