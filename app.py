@@ -5,9 +5,11 @@ Kept cheap to import (a Lambda cold start): the blueprints import their services
 
 from chalice import Chalice
 
+from chalicelib import observability
 from chalicelib.api import account, auth, http, structures
 from chalicelib.jobs import schedules
 
+observability.configure()
 app = Chalice(app_name="mon-compte")
 app.debug = False
 app.register_blueprint(auth.blueprint)

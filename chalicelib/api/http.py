@@ -225,10 +225,19 @@ def endpoint(
 
         @functools.wraps(handler)
         def view(**url_params):
-            from chalicelib.domain.errors import DomainError
+            from chalicelib import observability
 
             request = blueprint.current_request
             language = language_from_header(_header(request, "accept-language"))
+            bound = observability.bind_request((request.context or {}).get("requestId"))
+            try:
+                return _answer(request, language, url_params)
+            finally:
+                observability.unbind_request(bound)
+
+        def _answer(request, language, url_params):
+            from chalicelib.domain.errors import DomainError
+
             try:
                 parsed = _parse_body(request, body) if method in STATE_CHANGING else None
                 parsed_query = _validate(query, dict(request.query_params or {})) if query else None

@@ -8,13 +8,35 @@ template). Reading it costs nothing at import.
 """
 
 import os
+import time
+from functools import wraps
 
 from chalice import Blueprint, Cron, Rate
 
 blueprint = Blueprint(__name__)
 
 
+def timed(job_name: str):
+    """Each run's duration as the metric ``JobDuration`` (dimension ``Job``)."""
+
+    def decorate(function):
+        @wraps(function)
+        def run(*args):
+            from chalicelib.observability import metric
+
+            started = time.perf_counter()
+            try:
+                return function(*args)
+            finally:
+                metric("JobDuration", round((time.perf_counter() - started) * 1000, 1), "Milliseconds", Job=job_name)
+
+        return run
+
+    return decorate
+
+
 @blueprint.schedule(Rate(1, unit=Rate.HOURS), name="housekeeping")
+@timed("housekeeping")
 def housekeeping(event):
     from chalicelib.jobs import housekeeping as job
 
@@ -22,6 +44,7 @@ def housekeeping(event):
 
 
 @blueprint.schedule(Cron(0, 6, "*", "*", "?", "*"), name="password_reminders")
+@timed("password_reminders")
 def password_reminders(event):
     from chalicelib.jobs import reminders as job
 
@@ -34,6 +57,7 @@ STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-3:000000000000:table/mon-compte/s
 
 @blueprint.on_dynamodb_record(stream_arn=os.environ.get("TABLE_STREAM_ARN", STREAM_PLACEHOLDER),
                               name="profile_copies", batch_size=100, maximum_batching_window_in_seconds=1)
+@timed("profile_copies")
 def profile_copies(event):
     from chalicelib.jobs import profile_copies as job
 

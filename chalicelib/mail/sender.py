@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from chalicelib import settings
+from chalicelib.observability import metric
 
 log = logging.getLogger(__name__)
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -73,6 +74,8 @@ def send(name: str, recipient, context: dict, to_login: bool = False) -> bool:
         boto3.client("sesv2").send_email(**arguments)
     except Exception:
         log.exception("mail %s to user %s not sent", name, getattr(recipient, "user_id", "?"))
+        metric("MailsFailed", Template=name)
         return False
     log.info("mail %s sent to user %s", name, getattr(recipient, "user_id", "?"))
+    metric("MailsSent", Template=name)
     return True

@@ -16,6 +16,7 @@ from chalicelib.domain.errors import (
     NotAuthenticated,
     TooManyAttempts,
 )
+from chalicelib.observability import metric
 from chalicelib.services.hashing import verify_secret
 from chalicelib.store import accounts, security, sessions
 
@@ -92,8 +93,10 @@ def record_failure(login: str, state: throttle.Attempts, user: entities.UserProf
     keep_until = (new_state.locked_until or now) + throttle.WINDOW + throttle.FIRST_DELAY * 2 ** throttle.LOCK_AT
     security.save_attempts(login, new_state, keep_until)
     log.info("authentication failure %d for login %s", new_state.failures, login_reference(login))
+    metric("LoginFailures")
     if new_state.locked_until is not None and throttle.current(state, now).locked_until is None:
         log.warning("login %s locked until %s", login_reference(login), new_state.locked_until.isoformat())
+        metric("LoginLocks")
         if user is not None and user.status == ACTIVE:
             from chalicelib.mail import sender
             from chalicelib.services import tokens
@@ -132,6 +135,7 @@ def login(login_name: str, password: str, source: str | None = None) -> LoginRes
     sessions.open_session(user_id, _hash_token(token), now, idle_until, absolute_until, credentials.last_login_at,
                           expired)
     log.info("login succeeded for user %s%s", user_id, " (password expired)" if expired else "")
+    metric("Logins")
     return LoginResult(f"{user_id}.{token}", profile, credentials.last_login_at, expired)
 
 

@@ -1,5 +1,6 @@
 """Login, sessions and logout through the public routes."""
 
+import json
 from datetime import timedelta
 
 from chalicelib.store import security
@@ -98,3 +99,19 @@ def test_logout_needs_the_csrf_header(client):
     )
     assert response.status_code == 403
     assert send(client, "GET", "/me", cookie=cookie).status_code == 200
+
+
+def test_logins_failures_and_mails_are_counted_as_metrics_with_no_secret(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO):
+        wrong = send(client, "POST", "/auth/login", {"login": PAUL, "password": "Faux-Mot-De-Passe-99"})
+        right = send(client, "POST", "/auth/login", {"login": PAUL, "password": DEMO_PASSWORD})
+        send(client, "POST", "/auth/password-reset/request", {"login": PAUL})
+    assert (wrong.status_code, right.status_code) == (401, 200)
+    metrics = [json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.metrics"]
+    names = [name for m in metrics for name in m if name in ("Logins", "LoginFailures", "MailsSent")]
+    assert names == ["LoginFailures", "Logins", "MailsSent"]
+    assert all(m["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "MonCompte" for m in metrics)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "Faux-Mot-De-Passe-99" not in text and DEMO_PASSWORD not in text and "jeton=" not in text
