@@ -69,7 +69,8 @@ def metric(name: str, value: float = 1, unit: str = "Count", **dimensions: str) 
     """One metric in Embedded Metric Format, written as its own log line (``NAMESPACE``; ``dimensions`` optional)."""
     entry = {
         "_aws": {"Timestamp": int(time.time() * 1000), "CloudWatchMetrics": [{
-            "Namespace": NAMESPACE, "Dimensions": [sorted(dimensions)] if dimensions else [[]],
+            # With dimensions, the total as well (the empty set), which the alarms of infra/resources.json watch.
+            "Namespace": NAMESPACE, "Dimensions": [sorted(dimensions), []] if dimensions else [[]],
             "Metrics": [{"Name": name, "Unit": unit}],
         }]},
         name: value, **dimensions,

@@ -51,7 +51,33 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(tmp_path):
     assert variables["TABLE_NAME"] == {"Ref": "AccountTable"}
     assert variables["PASSWORD_LIFETIME_DAYS"] == "180"
     assert resources["APIHandler"]["Properties"]["MemorySize"] >= 512
+    # Operators are told: alarms on 5xx, function errors, throttles, bounces and long jobs, to one topic.
+    alarms = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    assert {(a["Namespace"], a["MetricName"]) for a in alarms.values()} >= {
+        ("AWS/ApiGateway", "5XXError"), ("AWS/Lambda", "Errors"), ("AWS/Lambda", "Throttles"),
+        ("AWS/DynamoDB", "ThrottledRequests"), ("AWS/SES", "Reputation.BounceRate"), ("MonCompte", "JobDuration")}
+    assert all(a["AlarmActions"] == [{"Ref": "OperatorsTopic"}] for a in alarms.values())
+    distribution = resources["FrontendDistribution"]["Properties"]["DistributionConfig"]
+    assert distribution["WebACLId"] == {"Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]}
     lint = subprocess.run([str(BIN / "cfn-lint"), str(out / "sam.json")], capture_output=True, text=True, timeout=300)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_the_web_acl_limits_login_floods_and_passes_cfn_lint():
+    """A CloudFront web ACL lives in us-east-1: infra/edge.json is its own stack, linted for that region."""
+    template = json.loads((ROOT / "infra" / "edge.json").read_text())
+    acl = template["Resources"]["PortalWebAcl"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT"
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    limit = rules["AuthRateLimit"]["Statement"]["RateBasedStatement"]
+    assert limit["ScopeDownStatement"]["ByteMatchStatement"]["SearchString"] == "/api/auth/"
+    assert rules["AuthRateLimit"]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    managed = {r["Statement"]["ManagedRuleGroupStatement"]["Name"] for r in rules.values()
+               if "ManagedRuleGroupStatement" in r["Statement"]}
+    assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet",
+                       "AWSManagedRulesAmazonIpReputationList"}
+    lint = subprocess.run([str(BIN / "cfn-lint"), str(ROOT / "infra" / "edge.json"), "--regions", "us-east-1"],
+                          capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 

@@ -42,7 +42,7 @@ def test_a_metric_is_an_embedded_metric_format_line(caplog):
         observability.metric("MailsSent", Template="activation")
     (line,) = [json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.metrics"]
     (definition,) = line["_aws"]["CloudWatchMetrics"]
-    assert definition == {"Namespace": "MonCompte", "Dimensions": [["Template"]],
+    assert definition == {"Namespace": "MonCompte", "Dimensions": [["Template"], []],
                           "Metrics": [{"Name": "MailsSent", "Unit": "Count"}]}
     assert (line["MailsSent"], line["Template"]) == (1, "activation")
 
