@@ -20,6 +20,9 @@ setup: $(VENV_STAMP) $(NODE_STAMP)
 $(VENV_STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
+	# phonenumberslite replaced phonenumbers, which installs the same `phonenumbers` package: remove both once.
+	if $(VENV)/bin/pip show --quiet phonenumbers 2>/dev/null; then \
+		$(VENV)/bin/pip uninstall --quiet --yes phonenumbers phonenumberslite; fi
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 

@@ -71,12 +71,14 @@ AccountStatus = Literal[accounts.SHOWN_STATUSES]
 StructureStatus = Literal[accounts.STRUCTURE_STATUSES]
 
 
+# defer_build: a model's validator and serializer are built on its first use, not at import, so that a cold start
+# builds only the models of the route it answers (validation is the same).
 class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Response(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class LoginRequest(Request):

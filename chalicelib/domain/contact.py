@@ -3,7 +3,6 @@
 import re
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 
 from .errors import Problem
 
@@ -15,6 +14,9 @@ OTHER_POSTAL_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z \-]{0,14}$")
 
 def normalise_email(value: str) -> tuple[str | None, Problem | None]:
     """The address as stored (domain lower-cased), or the problem with it."""
+    # Imported here: email_validator brings dnspython, which reading « Mon Compte » (a cold start) never needs.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # No DNS look-up: a request must not wait on the network, and a portal user may type an intranet domain.
         result = validate_email(value, check_deliverability=False)

@@ -61,31 +61,31 @@ class Item(Model):
     gsi1sk = UnicodeAttribute(null=True)
     structure_members = StructureMembersIndex()
 
-
-_transaction_connection = None
+    @classmethod
+    def _get_connection(cls):
+        """One connection for every model: they share the table, its keys and its index. PynamoDB would build one per
+        class, each with its own botocore session and client (about 100 ms each at a cold start)."""
+        if cls is not Item:
+            cls._connection = Item._get_connection()
+            return cls._connection
+        return super()._get_connection()
 
 
 def bind() -> None:
     """Point the models at the configured table and region (read per call: see settings)."""
-    global _transaction_connection
     meta = Item.Meta
     name, region = settings.table_name(), settings.region()
     if meta.table_name != name or meta.region != region:
         meta.table_name, meta.region = name, region
-        _transaction_connection = None
         for model in _all_models(Item):
             model._connection = None
 
 
 def transaction_connection():
-    """The connection transactions need (not the models' own); rebuilt when bind() changes table or region."""
-    global _transaction_connection
-    from pynamodb.connection import Connection
-
+    """The connection transactions need (not a model's table connection): the models' own, so that a transaction
+    reuses their botocore client; rebuilt when bind() changes table or region."""
     bind()
-    if _transaction_connection is None:
-        _transaction_connection = Connection(region=Item.Meta.region)
-    return _transaction_connection
+    return Item._get_connection().connection
 
 
 def _all_models(model):
