@@ -11,8 +11,10 @@
    loads the app) and its IAM policy file (``autogen_policy: false``), from AccountDataPolicy's statements with the real
    ARNs.
 3. chalice: ``chalice deploy --stage <stage>`` (functions, schedules, the stream's event source, the REST API).
-4. api: the stack again, with ``RestApiId`` read from ``.chalice/deployed/<stage>.json``.
-5. frontend: ``frontend/dist`` uploaded to the frontend bucket (Content-Type per extension; hashed chunks immutable,
+4. streams: what the merge template adds to the stream's event source and ``@on_dynamodb_record`` cannot say (the
+   filter on profile changes, retries, bisection) set on the mapping chalice deploy created, so both routes agree.
+5. api: the stack again, with ``RestApiId`` read from ``.chalice/deployed/<stage>.json``.
+6. frontend: ``frontend/dist`` uploaded to the frontend bucket (Content-Type per extension; hashed chunks immutable,
    everything else revalidated), then the distribution invalidated.
 
 boto3 only (no aws CLI). ``--rehearsal`` keeps only the resource types moto emulates (devstack.resources.LOCAL_TYPES),
@@ -34,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PHASES = ("resources", "config", "chalice", "api", "frontend")
+PHASES = ("resources", "config", "chalice", "streams", "api", "frontend")
 CHALICE_TYPES = {"AWS::Serverless::Function"}  # created by Chalice itself (their fragments only merge into its own)
 CHALICE_REFERENCES = {"DefaultRole"}  # Chalice's role: a policy on it comes from the stage's policy file instead
 REST_API = "RestAPI"
@@ -292,6 +294,42 @@ def rest_api_id(project: Path, stage: str) -> str:
     return api["rest_api_id"]
 
 
+# Set by Chalice from the decorator; the merge template's other properties of a DynamoDB event are the mapping's own.
+CHALICE_EVENT_PROPERTIES = {"Stream", "BatchSize", "StartingPosition", "MaximumBatchingWindowInSeconds"}
+
+
+def stream_settings(source: Path) -> dict[str, dict]:
+    """Per function (CloudFormation name, as Chalice's package names it): the extra settings of its stream events."""
+    template = json.loads(source.read_text())
+    settings = {}
+    for name, resource in template["Resources"].items():
+        if resource["Type"] not in CHALICE_TYPES:
+            continue
+        for event in resource["Properties"].get("Events", {}).values():
+            if "Stream" in event.get("Properties", {}):
+                extra = {k: v for k, v in event["Properties"].items() if k not in CHALICE_EVENT_PROPERTIES}
+                settings[name] = extra
+    return settings
+
+
+def configure_streams(lambda_, source: Path, app_name: str, stage: str, stream_arn: str) -> list[str]:
+    from chalice.utils import to_cfn_resource_name
+
+    settings = stream_settings(source)
+    prefix = f"{app_name}-{stage}-"
+    configured = []
+    mappings = lambda_.list_event_source_mappings(EventSourceArn=stream_arn)["EventSourceMappings"]
+    for mapping in mappings:
+        function = mapping["FunctionArn"].rsplit(":function:", 1)[1]
+        if not function.startswith(prefix):
+            continue
+        extra = settings.get(to_cfn_resource_name(function.removeprefix(prefix)))
+        if extra:
+            lambda_.update_event_source_mapping(UUID=mapping["UUID"], **extra)
+            configured.append(function)
+    return configured
+
+
 def cache_control(key: str) -> str:
     return IMMUTABLE if HASHED.search(key) else REVALIDATE
 
@@ -359,6 +397,11 @@ def main(argv=None) -> int:
         except subprocess.CalledProcessError as error:
             step(f"chalice deploy failed ({error.returncode})")
             return 2
+    if "streams" in phases:
+        outputs = outputs or _outputs(cloudformation, name)
+        app_name = json.loads((project / ".chalice" / "config.json").read_text())["app_name"]
+        done = configure_streams(boto3.client("lambda"), source, app_name, args.stage, outputs[STREAM_OUTPUT])
+        step(f"stream settings of infra/resources.json on {', '.join(done) or 'no mapping'}")
     if "api" in phases:
         api = rest_api_id(project, args.stage)
         step(f"stack {name} with {PARAMETER}={api}")

@@ -4,9 +4,10 @@ credentials, never real AWS.
 What it rehearses: the resources stack created by moto's CloudFormation, restricted to the types moto emulates
 (``--rehearsal``: devstack.resources.LOCAL_TYPES, the table and the buckets; moto has no CloudFront, WAF or SES identity
 resources, so the distribution, its headers policy, the gateway response and the mail identity are not created here),
-its outputs written into the stage's configuration and policy file, then ``chalice deploy`` itself: the IAM role with
+its outputs written into the stage's configuration and policy file, then ``chalice deploy`` itself: the IAM roles with
 that policy, the four Lambda functions with the stack's names, the EventBridge schedule rules and the table stream's
-event source mapping, read back through boto3 from the moto server; then the frontend upload with its headers.
+event source mapping, read back through boto3 from the moto server; then the later phases one by one: the stream's
+filter and retries from infra/resources.json on that mapping, and the frontend upload with its headers.
 
 Known limit: moto's ``ImportRestApi`` accepts only OpenAPI 3 (and wants ``info.description``) while Chalice sends
 Swagger 2.0, so ``chalice deploy`` fails at its REST API step here and the test expects exactly that failure. The API
@@ -154,7 +155,17 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     assert mapping["EventSourceArn"] == stream_arn
     assert mapping["BatchSize"] == 100
 
-    # The frontend phase alone: headers per file (no distribution in the rehearsal's stack, so no invalidation).
+    # The phases after chalice deploy's, one by one. The stream's filter and retries come from infra/resources.json,
+    # as in the package route.
+    streams = _deploy(project, moto_server, "--phase", "streams")
+    assert streams.returncode == 0, streams.stdout + streams.stderr
+    (mapping,) = lambda_.list_event_source_mappings()["EventSourceMappings"]
+    (event,) = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]["ProfileCopies"][
+        "Properties"]["Events"].values()
+    assert mapping["FilterCriteria"] == event["Properties"]["FilterCriteria"]
+    assert mapping["MaximumRetryAttempts"] == 10 and mapping["BisectBatchOnFunctionError"] is True
+
+    # The frontend: headers per file (no distribution in the rehearsal's stack, so no invalidation).
     dist = _frontend(tmp_path / "frontend")
     upload = _deploy(project, moto_server, "--phase", "frontend", "--frontend-dir", str(dist))
     assert upload.returncode == 0, upload.stdout + upload.stderr
