@@ -257,30 +257,39 @@ def write_stage_config(project: Path, stage: str, variables: dict, policy: dict)
 
 
 def deploy_stack(cloudformation, name: str, template: dict, parameters: dict[str, str]) -> dict[str, str]:
-    """Create or update the stack, wait, return its outputs."""
-    body = json.dumps(template)
-    arguments = {
-        "StackName": name, "TemplateBody": body,
-        "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
-    }
+    """Create or update the stack, wait, return its outputs. Parameters not given keep their previous value."""
+    from botocore.exceptions import ClientError, WaiterError
+
     try:
-        cloudformation.describe_stacks(StackName=name)
-        exists = True
-    except cloudformation.exceptions.ClientError:
-        exists = False
-    if not exists:
-        cloudformation.create_stack(**arguments, Capabilities=["CAPABILITY_IAM"])
-        cloudformation.get_waiter("stack_create_complete").wait(StackName=name)
-    else:
-        try:
-            cloudformation.update_stack(**arguments, Capabilities=["CAPABILITY_IAM"])
-        except cloudformation.exceptions.ClientError as error:
-            if "No updates are to be performed" not in str(error):
-                raise
+        (stack,) = cloudformation.describe_stacks(StackName=name)["Stacks"]
+    except ClientError:
+        stack = None
+    if stack and stack["StackStatus"] == "ROLLBACK_COMPLETE":
+        raise SystemExit(f"{name}: its creation failed and was rolled back; delete it, then deploy again")
+    previous = {p["ParameterKey"] for p in (stack or {}).get("Parameters", [])}
+    values = [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()]
+    values += [{"ParameterKey": k, "UsePreviousValue": True}
+               for k in template.get("Parameters", {}) if k not in parameters and k in previous]
+    arguments = {"StackName": name, "TemplateBody": json.dumps(template), "Parameters": values,
+                 "Capabilities": ["CAPABILITY_IAM"]}
+    try:
+        if stack is None:
+            cloudformation.create_stack(**arguments)
+            cloudformation.get_waiter("stack_create_complete").wait(StackName=name)
         else:
-            cloudformation.get_waiter("stack_update_complete").wait(StackName=name)
-    (stack,) = cloudformation.describe_stacks(StackName=name)["Stacks"]
-    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+            try:
+                cloudformation.update_stack(**arguments)
+            except ClientError as error:
+                if "No updates are to be performed" not in str(error):
+                    raise
+            else:
+                cloudformation.get_waiter("stack_update_complete").wait(StackName=name)
+    except WaiterError as error:
+        events = cloudformation.describe_stack_events(StackName=name)["StackEvents"]
+        failed = [f"  {e['LogicalResourceId']}: {e.get('ResourceStatusReason', '')}" for e in events
+                  if e["ResourceStatus"].endswith("_FAILED")][:10]
+        raise SystemExit(f"{name}: {error}\n" + "\n".join(failed)) from error
+    return _outputs(cloudformation, name)
 
 
 def chalice_deploy(project: Path, stage: str) -> None:
@@ -365,9 +374,15 @@ def main(argv=None) -> int:
                         help="run only these phases (repeatable); default: all, in order")
     parser.add_argument("--project-dir", type=Path, default=ROOT)
     parser.add_argument("--frontend-dir", type=Path, default=None, help="default: <project>/frontend/dist")
+    parser.add_argument("--parameter", action="append", default=[], metavar="KEY=VALUE",
+                        help="a parameter of infra/resources.json (PortalOrigin, MailDomain); others keep their value")
     parser.add_argument("--rehearsal", action="store_true",
-                        help="only the resource types moto emulates (the offline rehearsal)")
+                        help="only the resource types moto emulates (the offline rehearsal, against a local endpoint)")
     args = parser.parse_args(argv)
+    endpoint = os.environ.get("AWS_ENDPOINT_URL", "")
+    if args.rehearsal and not re.match(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/?$", endpoint):
+        parser.error("--rehearsal runs against a local moto server only (AWS_ENDPOINT_URL=http://127.0.0.1:PORT)")
+    given = dict(p.split("=", 1) for p in args.parameter)
     import boto3
 
     phases = args.phase or list(PHASES)
@@ -383,8 +398,8 @@ def main(argv=None) -> int:
 
     if "resources" in phases:
         step(f"stack {name} (first pass, {len(template['Resources'])} resources)")
-        previous = _current_parameter(cloudformation, name, PARAMETER)
-        outputs = deploy_stack(cloudformation, name, template, {PARAMETER: previous})
+        # A redeploy keeps the REST API the stack already points at (until the phase api sets it again).
+        outputs = deploy_stack(cloudformation, name, template, given)
     if "config" in phases:
         outputs = outputs or _outputs(cloudformation, name)
         variables, policy = stage_settings(source, outputs)
@@ -405,7 +420,7 @@ def main(argv=None) -> int:
     if "api" in phases:
         api = rest_api_id(project, args.stage)
         step(f"stack {name} with {PARAMETER}={api}")
-        outputs = deploy_stack(cloudformation, name, template, {PARAMETER: api})
+        outputs = deploy_stack(cloudformation, name, template, {**given, PARAMETER: api})
     if "frontend" in phases:
         outputs = outputs or _outputs(cloudformation, name)
         dist = args.frontend_dir or project / "frontend" / "dist"
@@ -422,15 +437,6 @@ def main(argv=None) -> int:
 def _outputs(cloudformation, name: str) -> dict[str, str]:
     (stack,) = cloudformation.describe_stacks(StackName=name)["Stacks"]
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
-
-
-def _current_parameter(cloudformation, name: str, key: str) -> str:
-    """A redeploy keeps the REST API the stack already points at (until ``api`` sets it again)."""
-    try:
-        (stack,) = cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except cloudformation.exceptions.ClientError:
-        return ""
-    return next((p["ParameterValue"] for p in stack.get("Parameters", []) if p["ParameterKey"] == key), "")
 
 
 if __name__ == "__main__":

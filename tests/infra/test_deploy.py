@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from scripts import deploy
 from tests.conftest import ROOT
 
@@ -110,3 +112,15 @@ def test_hashed_chunks_are_immutable_and_everything_else_revalidated():
     assert deploy.content_type("js/chunk-AB12CD34.js") == "text/javascript; charset=utf-8"
     assert deploy.content_type("dsfr/fonts/Marianne-Bold.woff2") == "font/woff2"
     assert deploy.content_type("dsfr/favicon/apple-touch-icon.png") == "image/png"
+
+
+def test_the_rehearsal_refuses_anything_but_a_local_endpoint(monkeypatch, capsys):
+    for endpoint in (None, "https://cloudformation.eu-west-3.amazonaws.com", "http://127.0.0.1.example.com:5000"):
+        if endpoint is None:
+            monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+        else:
+            monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        with pytest.raises(SystemExit) as stopped:
+            deploy.main(["--stage", "prod", "--rehearsal"])
+        assert stopped.value.code == 2
+        assert "local moto server only" in capsys.readouterr().err
