@@ -53,5 +53,21 @@ bench: $(VENV_STAMP)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_search.py
 
+# Deployment to AWS (real credentials from the usual AWS settings). Route (b): the resources stack from infra/, its
+# outputs as the stage's configuration, chalice deploy, the frontend uploaded (scripts/deploy.py; STAGE is required).
+# Route (a): make package writes the SAM template, infra/resources.json merged, into out/ for CloudFormation.
+.PHONY: deploy package
+ifneq ($(filter deploy,$(MAKECMDGOALS)),)
+ifndef STAGE
+$(error usage: make deploy STAGE=prod)
+endif
+endif
+deploy: setup frontend
+	$(PY) scripts/deploy.py --stage $(STAGE)
+
+package: $(VENV_STAMP)
+	AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-eu-west-3} $(VENV)/bin/chalice package --stage $(or $(STAGE),prod) \
+		--merge-template infra/resources.json out/
+
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache

@@ -6,19 +6,31 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from chalice.cli.factory import CLIFactory
+from chalice.deploy import models
+from chalice.deploy.appgraph import ApplicationGraphBuilder, DependencyBuilder
+from chalice.utils import to_cfn_resource_name
+
 from devstack.resources import ENVIRONMENT, local_template
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent
 
 
-def test_chalice_package_merges_the_template_and_cfn_lint_passes(tmp_path):
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-3"}
-    out = tmp_path / "package"
+    out = tmp_path_factory.mktemp("package")
     subprocess.run(
         [str(BIN / "chalice"), "package", "--stage", "prod", "--merge-template", "infra/resources.json", str(out)],
         cwd=ROOT, env=env, check=True, capture_output=True, timeout=600,
     )
+    return out
+
+
+def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
+    out = package
     template = json.loads((out / "sam.json").read_text())
     resources = template["Resources"]
     for name in ("AccountTable", "AttachmentsBucket", "FrontendDistribution", "AccountDataPolicy", "APIHandler",
@@ -79,6 +91,55 @@ def test_the_web_acl_limits_login_floods_and_passes_cfn_lint():
     lint = subprocess.run([str(BIN / "cfn-lint"), str(ROOT / "infra" / "edge.json"), "--regions", "us-east-1"],
                           capture_output=True, text=True, timeout=300)
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_both_routes_wire_the_same_functions_schedules_and_event_sources(package):
+    """Route (a), the packaged SAM template, against route (b), the graph of resources ``chalice deploy`` builds from
+    the app's own declarations (its routes, ``app.event_sources``, pure lambda functions) for the same stage."""
+    factory = CLIFactory(project_dir=str(ROOT), environ={**os.environ, "AWS_DEFAULT_REGION": "eu-west-3"})
+    config = factory.create_config_obj(chalice_stage_name="prod")
+    graph = DependencyBuilder().build_dependencies(ApplicationGraphBuilder().build(config, "prod"))
+    functions = {r.resource_name: r for r in graph if isinstance(r, models.LambdaFunction)}
+
+    def cfn_name(function: models.LambdaFunction) -> str:  # the package's name for a function
+        return "APIHandler" if function.resource_name == "api_handler" else to_cfn_resource_name(function.resource_name)
+
+    deployed = {cfn_name(f): (f.handler, f.memory_size, f.timeout) for f in functions.values()}
+    events = set()
+    for resource in graph:
+        if isinstance(resource, models.ScheduledEvent):
+            events.add((cfn_name(resource.lambda_function), "Schedule", resource.schedule_expression))
+        elif isinstance(resource, models.DynamoDBEventSource):
+            events.add((cfn_name(resource.lambda_function), "DynamoDB", resource.batch_size, resource.starting_position,
+                        resource.maximum_batching_window_in_seconds))
+        elif isinstance(resource, models.RestAPI):
+            events.add(("APIHandler", "RestAPI"))
+        elif isinstance(resource, (models.SNSLambdaSubscription, models.SQSEventSource, models.S3BucketNotification,
+                                   models.WebsocketAPI, models.KinesisEventSource)):
+            raise AssertionError(f"a trigger this test does not compare yet: {resource}")
+
+    resources = json.loads((package / "sam.json").read_text())["Resources"]
+    packaged = {
+        name: (r["Properties"]["Handler"], r["Properties"]["MemorySize"], r["Properties"]["Timeout"])
+        for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"
+    }
+    assert packaged == deployed
+    wired = set()
+    for name, resource in resources.items():
+        if resource["Type"] == "AWS::Serverless::Api":
+            wired.add(("APIHandler", "RestAPI"))
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in resource["Properties"].get("Events", {}).values():
+            properties = event["Properties"]
+            if event["Type"] == "Schedule":
+                wired.add((name, "Schedule", properties["Schedule"]))
+            else:
+                assert event["Type"] == "DynamoDB"
+                wired.add((name, "DynamoDB", properties["BatchSize"], properties["StartingPosition"],
+                           properties["MaximumBatchingWindowInSeconds"]))
+    assert wired == events
+    assert {e[1] for e in events} == {"RestAPI", "Schedule", "DynamoDB"}
 
 
 def test_every_function_gets_the_resource_names():
