@@ -49,6 +49,7 @@ openapi: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_search.py
+	$(PY) scripts/page_weight.py
 
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .ruff_cache
