@@ -3,7 +3,8 @@
 //   dist/js/*.js                ES modules bundled by esbuild (code splitting: the zxcvbn
 //                               dictionaries live in lazily imported chunks)
 //   dist/css/app.css            our few styles (minified)
-//   dist/dsfr/                  DSFR css + module js, and only the fonts/icons/favicons they reference
+//   dist/dsfr/                  DSFR css (only the components and utilities the pages use, dsfr-css.mjs),
+//                               module js, and only the fonts/icons/favicons they reference
 // Runs offline from node_modules. Usage: npm run build
 import { build, transform } from 'esbuild';
 import { createRequire } from 'node:module';
@@ -11,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { reduceDsfrCss, missingClasses } from './dsfr-css.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const src = path.join(root, 'src');
@@ -47,14 +49,12 @@ const appCss = fs.readFileSync(path.join(src, 'css', 'app.css'), 'utf8');
 const minCss = await transform(appCss, { loader: 'css', minify: true });
 fs.writeFileSync(path.join(dist, 'css', 'app.css'), minCss.code);
 
-// 3. DSFR: the stylesheet, the module script, and what the stylesheet references.
+// 3. DSFR: the module script and the favicons (the stylesheet comes in 4b, once the pages are written).
 const copy = (from, to) => {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   fs.copyFileSync(from, to);
 };
-for (const file of ['dsfr.min.css', 'dsfr.module.min.js']) {
-  copy(path.join(dsfrDist, file), path.join(dist, 'dsfr', file));
-}
+copy(path.join(dsfrDist, 'dsfr.module.min.js'), path.join(dist, 'dsfr', 'dsfr.module.min.js'));
 for (const file of ['favicon.svg', 'favicon.ico', 'apple-touch-icon.png']) {
   copy(path.join(dsfrDist, 'favicon', file), path.join(dist, 'dsfr', 'favicon', file));
 }
@@ -66,12 +66,6 @@ const cssUrls = (css) =>
     .filter((u) => !u.startsWith('data:') && !u.startsWith('#'))
     .map((u) => u.split(/[?#]/)[0]);
 
-const dsfrCss = fs.readFileSync(path.join(dsfrDist, 'dsfr.min.css'), 'utf8');
-for (const url of new Set(cssUrls(dsfrCss))) {
-  const from = path.join(dsfrDist, url);
-  if (fs.existsSync(from)) copy(from, path.join(dist, 'dsfr', url));
-  else problems.push(`dsfr.min.css references a missing file: ${url}`);
-}
 // app.css may point into ../dsfr/icons/: copy those files from the DSFR package too.
 for (const url of new Set(cssUrls(minCss.code))) {
   const target = path.resolve(dist, 'css', url);
@@ -157,6 +151,26 @@ for (const page of fs.readdirSync(path.join(src, 'pages')).filter((f) => f.endsW
   if (/\sstyle\s*=/i.test(html)) problems.push(`${page}: style="" attribute (blocked by the CSP)`);
   if (/\son[a-z]+\s*=/i.test(html)) problems.push(`${page}: inline event handler (blocked by the CSP)`);
   fs.writeFileSync(path.join(dist, page), html);
+}
+
+// 4b. The DSFR stylesheet: dsfr.min.css without the components and utility classes that no page or module uses
+// (dsfr-css.mjs), written as dist/dsfr/dsfr.min.css; then the files it references (fonts, icons).
+const jsSources = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? jsSources(path.join(dir, d.name)) : d.name.endsWith('.js') ? [path.join(dir, d.name)] : []);
+const used = new Set();
+for (const file of [...fs.readdirSync(dist).filter((f) => f.endsWith('.html')).map((f) => path.join(dist, f)), ...jsSources(src)]) {
+  for (const m of fs.readFileSync(file, 'utf8').matchAll(/\bfr-[\w-]+/g)) used.add(m[0]);
+}
+const dsfrCss = reduceDsfrCss(dsfrDist, used);
+fs.writeFileSync(path.join(dist, 'dsfr', 'dsfr.min.css'), dsfrCss.css);
+for (const cls of missingClasses(dsfrCss.full, dsfrCss.css, used)) {
+  problems.push(`the class ${cls} is used but no longer styled: add its component to COMPONENTS in dsfr-css.mjs`);
+}
+for (const url of new Set(cssUrls(dsfrCss.css))) {
+  const from = path.join(dsfrDist, url);
+  if (fs.existsSync(from)) copy(from, path.join(dist, 'dsfr', url));
+  else problems.push(`dsfr.min.css references a missing file: ${url}`);
 }
 for (const page of fs.readdirSync(dist).filter((f) => f.endsWith('.html'))) {
   const html = fs.readFileSync(path.join(dist, page), 'utf8');
