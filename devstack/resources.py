@@ -5,6 +5,7 @@ merged function settings) is cloud-only and left out, along with any property th
 The tests and the local stack both call this, so neither can drift from what is deployed.
 """
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -19,33 +20,45 @@ STACK_NAME = "mon-compte-local"
 ENVIRONMENT = {"TABLE_NAME": "AccountTable", "ATTACHMENTS_BUCKET": "AttachmentsBucket"}
 
 
-def _references(value) -> set[str]:
+def references(value) -> set[str]:
+    """Every ``Name`` or ``Name.Attribute`` (and pseudo parameter) a value refers to through Ref, GetAtt or Sub."""
     found = set()
     if isinstance(value, dict):
         for key, inner in value.items():
             if key == "Ref" and isinstance(inner, str):
                 found.add(inner)
             elif key == "Fn::GetAtt":
-                found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
+                found.add(".".join(inner) if isinstance(inner, list) else inner)
             elif key == "Fn::Sub":
                 text = inner[0] if isinstance(inner, list) else inner
-                found.update(name.split(".")[0] for name in re.findall(r"\$\{([^}!]+)\}", text))
-            found |= _references(inner)
+                found.update(re.findall(r"\$\{([^}!]+)\}", text))
+            found |= references(inner)
     elif isinstance(value, list):
         for inner in value:
-            found |= _references(inner)
+            found |= references(inner)
     return found
+
+
+def names(value) -> set[str]:
+    """The resources and parameters a value refers to (attributes left out)."""
+    return {token.split(".")[0] for token in references(value)}
+
+
+def keep_only(resources: dict, types: set[str]) -> dict:
+    """The resources of ``types``, without the properties that point at a resource left out (``resources`` is not
+    changed)."""
+    kept = {name: copy.deepcopy(res) for name, res in resources.items() if res["Type"] in types}
+    for resource in kept.values():
+        properties = resource.get("Properties", {})
+        for key in list(properties):
+            if {r for r in names(properties[key]) if not r.startswith("AWS::")} - set(kept):
+                del properties[key]
+    return kept
 
 
 def local_template() -> dict:
     template = json.loads(TEMPLATE.read_text())
-    kept = {name: res for name, res in template["Resources"].items() if res["Type"] in LOCAL_TYPES}
-    for resource in kept.values():
-        properties = resource.get("Properties", {})
-        for key in list(properties):
-            missing = {r for r in _references(properties[key]) if not r.startswith("AWS::")} - set(kept)
-            if missing:
-                del properties[key]
+    kept = keep_only(template["Resources"], LOCAL_TYPES)
     return {"AWSTemplateFormatVersion": template["AWSTemplateFormatVersion"], "Resources": kept}
 
 

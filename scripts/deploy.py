@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from devstack.resources import LOCAL_TYPES, keep_only, names, references  # noqa: E402
+
 PHASES = ("resources", "config", "chalice", "streams", "api", "frontend")
 CHALICE_TYPES = {"AWS::Serverless::Function"}  # created by Chalice itself (their fragments only merge into its own)
 CHALICE_REFERENCES = {"DefaultRole"}  # Chalice's role: a policy on it comes from the stage's policy file instead
@@ -73,29 +75,6 @@ def stack_name(stage: str) -> str:
 # ---------------------------------------------------------------- the resources stack's template
 
 
-def references(value) -> set[str]:
-    """Every ``Name`` or ``Name.Attribute`` (and pseudo parameter) a value refers to through Ref, GetAtt or Sub."""
-    found = set()
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            if key == "Ref" and isinstance(inner, str):
-                found.add(inner)
-            elif key == "Fn::GetAtt":
-                found.add(".".join(inner) if isinstance(inner, list) else inner)
-            elif key == "Fn::Sub":
-                text = inner[0] if isinstance(inner, list) else inner
-                found.update(re.findall(r"\$\{([^}!]+)\}", text))
-            found |= references(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            found |= references(inner)
-    return found
-
-
-def _names(value) -> set[str]:
-    return {token.split(".")[0] for token in references(value)}
-
-
 def _rename_rest_api(value):
     """RestAPI (Chalice's) becomes the parameter RestApiId, in Ref and in Sub."""
     if isinstance(value, dict):
@@ -117,7 +96,7 @@ def _conditional_items(value, origins: set[str]):
     if isinstance(value, list):
         items, loose = [], False
         for item in value:
-            needs = REST_API in _names(item) or (isinstance(item, dict) and item.get("TargetOriginId") in origins)
+            needs = REST_API in names(item) or (isinstance(item, dict) and item.get("TargetOriginId") in origins)
             if needs and isinstance(item, dict):
                 if "Id" in item:
                     origins.add(item["Id"])
@@ -132,7 +111,7 @@ def _conditional_items(value, origins: set[str]):
         for key, inner in value.items():
             if key in ("Ref", "Fn::Sub", "Fn::GetAtt"):
                 result[key] = inner
-                loose |= REST_API in _names({key: inner})
+                loose |= REST_API in names({key: inner})
             else:
                 result[key], inner_loose = _conditional_items(inner, origins)
                 loose |= inner_loose
@@ -161,24 +140,17 @@ def resources_template(source: Path, rehearsal: bool = False) -> dict:
     policy = template["Resources"][POLICY]["Properties"]["PolicyDocument"]
     resources = {}
     for name, resource in template["Resources"].items():
-        if resource["Type"] in CHALICE_TYPES or _names(resource) & CHALICE_REFERENCES:
+        if resource["Type"] in CHALICE_TYPES or names(resource) & CHALICE_REFERENCES:
             continue
         resource = copy.deepcopy(resource)
-        if REST_API in _names(resource):
+        if REST_API in names(resource):
             properties, loose = _conditional_items(resource.get("Properties", {}), set())
             resource["Properties"] = _rename_rest_api(properties)
             if loose:
                 resource["Condition"] = CONDITION
         resources[name] = resource
     if rehearsal:
-        from devstack.resources import LOCAL_TYPES
-
-        resources = {name: r for name, r in resources.items() if r["Type"] in LOCAL_TYPES}
-        for resource in resources.values():  # properties that point at what is left out go too (devstack does same)
-            properties = resource.get("Properties", {})
-            for key in list(properties):
-                if {n for n in _names(properties[key]) if not n.startswith("AWS::")} - set(resources):
-                    del properties[key]
+        resources = keep_only(resources, LOCAL_TYPES)
     parameters = {**template.get("Parameters", {}), PARAMETER: {
         "Type": "String", "Default": "",
         "Description": "The REST API chalice deploy created (empty on the first pass, before it exists).",
@@ -192,7 +164,7 @@ def resources_template(source: Path, rehearsal: bool = False) -> dict:
     known = set(resources) | set(parameters)
     outputs = {
         name: o for name, o in outputs.items()
-        if {n for n in _names(o["Value"]) if not n.startswith("AWS::")} <= known
+        if {n for n in names(o["Value"]) if not n.startswith("AWS::")} <= known
     }
     return {
         "AWSTemplateFormatVersion": template["AWSTemplateFormatVersion"],
