@@ -1,7 +1,9 @@
 """Deploy a stage with ``chalice deploy`` after a resources stack (route b; route a is ``make package``).
 
-    python scripts/deploy.py --stage prod [--phase resources|config|chalice|api|frontend ...]
+    python scripts/deploy.py --stage prod [--phase edge|resources|config|chalice|streams|api|frontend ...]
 
+0. edge: the stack ``mon-compte-<stage>-edge`` in us-east-1 (CloudFront's web ACLs live there) from ``infra/edge.json``;
+   its ``WebAclArn`` goes to the resources stack's parameter of the same name.
 1. resources: the stack ``mon-compte-<stage>`` built from ``infra/resources.json`` (the one source of truth): without
    what Chalice creates itself (the function fragments, the policy on Chalice's ``DefaultRole``), and with what points
    at Chalice's ``RestAPI`` (CloudFront's ``api`` origin and its ``/api/*`` behaviour, the gateway response) made to
@@ -38,7 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 from devstack.resources import LOCAL_TYPES, keep_only, names, references  # noqa: E402
 
-PHASES = ("resources", "config", "chalice", "streams", "api", "frontend")
+PHASES = ("edge", "resources", "config", "chalice", "streams", "api", "frontend")
+EDGE_REGION = "us-east-1"  # where CloudFront's web ACLs live, whatever the portal's region
+WEB_ACL_PARAMETER = "WebAclArn"
 CHALICE_TYPES = {"AWS::Serverless::Function"}  # created by Chalice itself (their fragments only merge into its own)
 CHALICE_REFERENCES = {"DefaultRole"}  # Chalice's role: a policy on it comes from the stage's policy file instead
 REST_API = "RestAPI"
@@ -66,6 +70,10 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".webmanifest": "application/manifest+json",
 }
+
+
+def edge_stack_name(stage: str) -> str:
+    return f"mon-compte-{stage}-edge"
 
 
 def stack_name(stage: str) -> str:
@@ -368,6 +376,15 @@ def main(argv=None) -> int:
 
     def step(message: str) -> None:
         print(f"[deploy {args.stage}] {message}", flush=True)
+
+    if "edge" in phases and args.rehearsal:
+        step("edge skipped: moto has no CloudFront web ACL (infra/edge.json is linted by tests/infra)")
+    elif "edge" in phases:
+        edge = edge_stack_name(args.stage)
+        step(f"stack {edge} in {EDGE_REGION} (the web ACL of infra/edge.json)")
+        edge_template = json.loads((project / "infra" / "edge.json").read_text())
+        edge_outputs = deploy_stack(boto3.client("cloudformation", region_name=EDGE_REGION), edge, edge_template, {})
+        given.setdefault(WEB_ACL_PARAMETER, edge_outputs[WEB_ACL_PARAMETER])
 
     if "resources" in phases:
         step(f"stack {name} (first pass, {len(template['Resources'])} resources)")

@@ -124,3 +124,15 @@ def test_the_rehearsal_refuses_anything_but_a_local_endpoint(monkeypatch, capsys
             deploy.main(["--stage", "prod", "--rehearsal"])
         assert stopped.value.code == 2
         assert "local moto server only" in capsys.readouterr().err
+
+
+def test_the_edge_stack_comes_first_and_hands_its_web_acl_to_the_resources_stack():
+    """CloudFront's web ACL lives in us-east-1: its stack's output is the resources stack's parameter of that name."""
+    assert deploy.PHASES[0] == "edge" and deploy.EDGE_REGION == "us-east-1"
+    edge = json.loads((ROOT / "infra" / "edge.json").read_text())
+    assert deploy.WEB_ACL_PARAMETER in edge["Outputs"]
+    stack = deploy.resources_template(ROOT / "infra" / "resources.json", rehearsal=False)
+    assert deploy.WEB_ACL_PARAMETER in stack["Parameters"]
+    web_acl = stack["Resources"]["FrontendDistribution"]["Properties"]["DistributionConfig"]["WebACLId"]
+    assert web_acl == {"Fn::If": ["HasWebAcl", {"Ref": deploy.WEB_ACL_PARAMETER}, {"Ref": "AWS::NoValue"}]}
+    assert "HasWebAcl" in stack["Conditions"]
