@@ -41,24 +41,15 @@ def local(base: Path, ref: str) -> Path | None:
     return (base.parent / ref.split("?")[0].split("#")[0]).resolve()
 
 
-def stylesheets(css: Path, seen: set[Path]) -> None:
-    if css in seen or not css.exists():
+def follow(path: Path, imports: re.Pattern, seen: set[Path]) -> None:
+    """Add ``path`` and, transitively, the local files its ``imports`` name (@import, static imports) to ``seen``."""
+    if path in seen or not path.exists():
         return
-    seen.add(css)
-    for ref in CSS_IMPORT.findall(css.read_text(encoding="utf-8")):
-        target = local(css, ref)
+    seen.add(path)
+    for ref in imports.findall(path.read_text(encoding="utf-8")):
+        target = local(path, ref)
         if target:
-            stylesheets(target, seen)
-
-
-def modules(js: Path, seen: set[Path]) -> None:
-    if js in seen or not js.exists():
-        return
-    seen.add(js)
-    for ref in STATIC_IMPORT.findall(js.read_text(encoding="utf-8")):
-        target = local(js, ref)
-        if target:
-            modules(target, seen)
+            follow(target, imports, seen)
 
 
 def page_files(page: Path) -> list[Path]:
@@ -70,12 +61,12 @@ def page_files(page: Path) -> list[Path]:
         ref = HREF.search(tag)
         target = ref and local(page, ref.group(1))
         if target:
-            stylesheets(target, css)
+            follow(target, CSS_IMPORT, css)
     for tag in MODULE.findall(html):
         ref = HREF.search(tag)
         target = ref and local(page, ref.group(1))
         if target:
-            modules(target, js)
+            follow(target, STATIC_IMPORT, js)
     return [page, *sorted(css), *sorted(js)]
 
 
