@@ -271,7 +271,7 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
 
     managed = {m.structure_id: m for m in managed_structures(current).managed}
     transition = MEMBERSHIP.transition("validate" if validated else "refuse")
-    results = []
+    results, structures_read = [], {}
     for target in targets:
         structure_id, user_id = target["structure_id"], target["user_id"]
         outcome = DecisionOutcome(structure_id, user_id)
@@ -289,7 +289,9 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
         if user is None or user.status != ACTIVE:
             outcome.error = "request_of_inactive_account"
             continue
-        structure = structures.get_structure(structure_id)
+        if structure_id not in structures_read:  # several requests of one structure: read it once
+            structures_read[structure_id] = structures.get_structure(structure_id)
+        structure = structures_read[structure_id]
         try:
             memberships.decide_request(
                 structure, request_item, manager, transition, reason, clock.now(),

@@ -323,14 +323,17 @@ def test_a_refusal_carries_its_reason_and_the_user_may_ask_again(client, cookies
     assert ask(client, cookies["paul"], sid).status_code == 201
 
 
-def test_several_requests_are_decided_at_once_each_on_its_own(client, cookies):
+def test_several_requests_are_decided_at_once_each_on_its_own(client, cookies, dynamodb_calls):
     sid = structure_id(client, cookies["paul"], "*ebenist*")
     ask(client, cookies["paul"], sid)
     ask(client, cookies["julie"], sid, services=[])
     targets = [{"structure_id": sid, "user_id": user_id(PAUL)}, {"structure_id": sid, "user_id": user_id(JULIE)},
                {"structure_id": sid, "user_id": user_id(MARC)}]
+    dynamodb_calls.clear()
     results = body(decide(client, cookies["claire"], "VALIDER", targets))["results"]
     assert [r["status"] for r in results] == ["VALIDEE", "VALIDEE", None]
+    # The session, each request, each author's account, and the structure once for both of its decisions.
+    assert dynamodb_calls.count("GetItem") == 1 + 3 + 2 + 1
     julie = body(send(client, "GET", "/account", cookie=cookies["julie"]))
     assert {s["service"] for s in julie["subscriptions"] if s["structure_id"] == sid} == {None}
 
