@@ -12,7 +12,7 @@ from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.memberships import MEMBERSHIP, PRINCIPAL, SCOPE_MANAGER, SECONDARY, USER, default_spaces
 from chalicelib.domain.password_policy import password_problems
 from chalicelib.domain.secret_answer import normalise_answer
-from chalicelib.domain.subscriptions import CONSULTATION, MODIFICATION
+from chalicelib.domain.subscriptions import CONSULTATION, MANAGER_SPACE, MODIFICATION
 from chalicelib.services.hashing import hash_secret
 from chalicelib.services.memberships import new_membership
 from chalicelib.services.passwords import reminder_items
@@ -117,10 +117,13 @@ def seed(demo_password: str) -> None:
     _member(people["marc"], menuiserie, SECONDARY, [], scope=SCOPE_MANAGER)
     _member(people["claire"], ebenisterie, PRINCIPAL, [])
 
-    # Paul's subscriptions are the guide's table (§5, 3/4); the others get the default spaces of their role.
+    # Paul's subscriptions are the guide's table (§5, 3/4), and the manager's space of the structures it leads (without
+    # which « Activité du gestionnaire » is closed to it); the others get the default spaces of their role.
     for service, habilitation in ((MOBURB, MODIFICATION), (MEUBLES, CONSULTATION)):
         memberships.add_subscriptions(menuiserie, ids["paul"], [service], SPACES_OF_THE_GUIDE, habilitation)
     memberships.add_subscriptions(renovation, ids["paul"], [], ("Sollicitations émises",), MODIFICATION)
+    for structure in (menuiserie, renovation):
+        memberships.add_subscriptions(structure, ids["paul"], [], (MANAGER_SPACE,), MODIFICATION)
     memberships.add_subscriptions(menuiserie, ids["julie"], [MOBURB], default_spaces(USER), MODIFICATION)
     memberships.add_subscriptions(menuiserie, ids["marc"], [], default_spaces(SECONDARY, SCOPE_MANAGER),
                                   MODIFICATION)

@@ -85,6 +85,33 @@ class Subscription:
     space: str
     habilitation: str
     status: str
+    origin: str | None = None
+    valid_from: date | None = None
+    comment: str | None = None
+    requested_at: datetime | None = None
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    contact_email: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        """What makes a subscription one row: (user, structure, service, space, habilitation)."""
+        return (self.user_id, self.structure_id, self.service_code, self.space, self.habilitation)
+
+
+@dataclass
+class StructureSpace:
+    """A space set for a whole structure, or taken off it."""
+
+    structure_id: str
+    space: str
+    habilitation: str
+    status: str
+    changed_at: datetime
+    changed_by: str
+    version: int = 1
 
 
 @dataclass
@@ -146,6 +173,7 @@ class ManagerView:
 
     memberships: list[Membership]
     pending: list[Membership]
+    manager_spaces: set[str] = field(default_factory=set)  # structures where it holds « Activité du gestionnaire »
 
 
 @dataclass

@@ -3,7 +3,14 @@
 from datetime import date
 
 from .states import ABSENT, StateMachine
-from .subscriptions import MODIFICATION
+from .subscriptions import (
+    ACCOUNT_SPACE,
+    HOME_SPACE,
+    INVOICES_SENT,
+    MANAGER_SPACE,
+    MODIFICATION,
+    REQUESTS_SENT,
+)
 
 PRINCIPAL = "GESTIONNAIRE_PRINCIPAL"
 SECONDARY = "GESTIONNAIRE_SECONDAIRE"
@@ -43,11 +50,10 @@ SCOPE_MANAGER = "GESTIONNAIRE"
 SCOPE_USER = "UTILISATEUR"
 SCOPES = (SCOPE_MANAGER, SCOPE_USER)
 
-MANAGER_SPACE = "Activité du gestionnaire"
 DEFAULT_SPACES = {
-    PRINCIPAL: ("Accueil connecté", MANAGER_SPACE, "Factures émises", "Sollicitations émises", "Mon Compte"),
-    SECONDARY: ("Accueil connecté", MANAGER_SPACE, "Factures émises", "Sollicitations émises", "Mon Compte"),
-    USER: ("Accueil connecté", "Factures émises", "Sollicitations émises", "Mon Compte"),
+    PRINCIPAL: (HOME_SPACE, MANAGER_SPACE, INVOICES_SENT, REQUESTS_SENT, ACCOUNT_SPACE),
+    SECONDARY: (HOME_SPACE, MANAGER_SPACE, INVOICES_SENT, REQUESTS_SENT, ACCOUNT_SPACE),
+    USER: (HOME_SPACE, INVOICES_SENT, REQUESTS_SENT, ACCOUNT_SPACE),
 }
 DEFAULT_HABILITATION = MODIFICATION
 MAX_SERVICES_PER_REQUEST = 15
@@ -77,10 +83,11 @@ def membership_active(membership, today: date) -> bool:
     return is_active(membership.status, membership.valid_from, membership.valid_until, today)
 
 
-def manages(membership, today: date) -> bool:
-    """Whether this rattachement lets its user manage its structure on ``today``."""
-    return membership is not None and can_manage(membership.role, membership.manager_scope,
-                                                 membership_active(membership, today))
+def manages(membership, today: date, holds_manager_space: bool = True) -> bool:
+    """Whether this rattachement lets its user manage its structure on ``today``: a manager's role, and the space
+    « Activité du gestionnaire » still held (a manager who gave it up reaches no manager route)."""
+    return membership is not None and holds_manager_space and can_manage(
+        membership.role, membership.manager_scope, membership_active(membership, today))
 
 
 def holds_manager_role(membership) -> bool:

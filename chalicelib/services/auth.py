@@ -38,6 +38,7 @@ class CurrentSession:
     # The caller's rattachement to the structure a route is about, read with the session (None: it has none).
     structure_id: str | None = None
     membership: entities.Membership | None = None
+    manager_space: bool = False  # whether it holds that structure's « Activité du gestionnaire »
 
 
 @dataclass(frozen=True)
@@ -147,11 +148,11 @@ def authenticate(cookie_value: str | None, structure_id: str | None = None) -> C
         raise NotAuthenticated()
     user_id, token = match.groups()
     token_hash = _hash_token(token)
-    membership = None
+    membership, manager_space = None, False
     if structure_id is None:
         session = sessions.get_session(user_id, token_hash)
     else:
-        session, membership = sessions.get_session_and_membership(user_id, token_hash, structure_id)
+        session, membership, manager_space = sessions.get_session_and_membership(user_id, token_hash, structure_id)
     now = clock.now()
     if session is None or now >= session.idle_until or now >= session.absolute_until:
         raise NotAuthenticated()
@@ -159,7 +160,7 @@ def authenticate(cookie_value: str | None, structure_id: str | None = None) -> C
     if session.idle_until - now < idle - REFRESH_AFTER:
         sessions.extend_session(session, min(now + idle, session.absolute_until))
     return CurrentSession(user_id, token_hash, session.previous_login_at, session.password_expired, structure_id,
-                          membership)
+                          membership, manager_space)
 
 
 def logout(current: CurrentSession) -> None:

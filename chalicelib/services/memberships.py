@@ -70,6 +70,22 @@ def standing(current: CurrentSession, structure_id: str) -> entities.Membership 
     return memberships.get_membership(current.user_id, structure_id)
 
 
+def manager_standing(current: CurrentSession, structure_id: str) -> tuple[entities.Membership | None, bool]:
+    """The caller's rattachement to a structure and whether it holds its manager space (read with the session when
+    the route asked for it)."""
+    if current.structure_id == structure_id:
+        return current.membership, current.manager_space
+    return memberships.membership_and_manager_space(current.user_id, structure_id)
+
+
+def as_manager(current: CurrentSession, structure_id: str) -> entities.Membership:
+    """The caller's rattachement, if it manages the structure today (role and manager space); Forbidden otherwise."""
+    manager, manager_space = manager_standing(current, structure_id)
+    if not manages(manager, clock.today(), manager_space):
+        raise Forbidden()
+    return manager
+
+
 def new_membership(structure: entities.Structure, user: entities.UserProfile, role: str, status: str,
                    valid_from: date, valid_until: date | None, comment: str | None, services: list,
                    requested_at: datetime, decided_by: str | None = None, manager_scope: str | None = None,
@@ -139,13 +155,6 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> entities.
     return membership
 
 
-def _as_manager(current: CurrentSession, structure_id: str) -> entities.Membership:
-    manager = standing(current, structure_id)
-    if not manages(manager, clock.today()):
-        raise Forbidden()
-    return manager
-
-
 def _filter_members(rows, text: str | None):
     wanted = normalise_text(text)
     if not wanted:
@@ -161,7 +170,7 @@ def _filter_members(rows, text: str | None):
 def list_members(current: CurrentSession, structure_id: str, text: str | None,
                  status: str | None) -> list[entities.Membership]:
     """Members of a structure for its managers: one Query besides the session (which brought the caller's standing)."""
-    _as_manager(current, structure_id)
+    as_manager(current, structure_id)
     rows = [m for m in memberships.members(structure_id, status) if listed(m) or status]
     return sorted(_filter_members(rows, text),
                   key=lambda m: (normalise_text(m.last_name), normalise_text(m.first_name)))
@@ -170,7 +179,7 @@ def list_members(current: CurrentSession, structure_id: str, text: str | None,
 def attach(current: CurrentSession, structure_id: str, data: dict) -> entities.Membership:
     """A manager attaches a user (found by its login) on its own initiative."""
     _check_dates(data["valid_from"], data["valid_until"])
-    manager = _as_manager(current, structure_id)
+    manager = as_manager(current, structure_id)
     structure, services = structures.get_structure_with_services(structure_id)
     chosen = _services_by_code(services, data["services"], "services")
     user_id = accounts.find_user_id(data["login"])
@@ -191,8 +200,8 @@ def set_role(current: CurrentSession, structure_id: str, user_id: str, role: str
              scope: str | None) -> entities.Membership:
     """Only the principal manager names secondary managers and chooses how they act; its own role moves only by a
     transfer to a successor."""
-    manager = standing(current, structure_id)
-    if manager is None or manager.role != PRINCIPAL or not membership_active(manager, clock.today()):
+    manager = as_manager(current, structure_id)
+    if manager.role != PRINCIPAL:
         raise Forbidden()
     if user_id == current.user_id:
         raise PrincipalRoleNeedsSuccessor()
@@ -257,7 +266,7 @@ def managed_structures(current: CurrentSession) -> ManagerRequests:
     whose role was just taken away sees nothing more. A caller who manages nothing is refused."""
     view = memberships.manager_view(current.user_id)
     today = clock.today()
-    managed = [m for m in view.memberships if manages(m, today)]
+    managed = [m for m in view.memberships if manages(m, today, m.structure_id in view.manager_spaces)]
     if not managed:
         raise Forbidden()
     ids = {m.structure_id for m in managed}

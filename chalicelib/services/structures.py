@@ -17,7 +17,7 @@ from chalicelib.domain.memberships import (
 from chalicelib.domain.search import MAX_RESULTS, build_search, normalise_text
 from chalicelib.domain.structures import check_new_structure
 from chalicelib.services.auth import CurrentSession
-from chalicelib.services.memberships import new_membership, own_profile, standing
+from chalicelib.services.memberships import manager_standing, new_membership, own_profile
 from chalicelib.store import memberships, structures
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,6 @@ def detail(current: CurrentSession, structure_id: str) -> StructurePage:
     structure, services = structures.get_structure_with_services(structure_id)
     if structure is None:
         raise NotFound()
-    membership = standing(current, structure_id)
+    membership, manager_space = manager_standing(current, structure_id)
     return StructurePage(structure, [s for s in services if s.active], membership,
-                         manages(membership, clock.today()))
+                         manages(membership, clock.today(), manager_space))

@@ -6,9 +6,11 @@ from datetime import date
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.domain import entities
 from chalicelib.domain.errors import ConcurrentChange
+from chalicelib.domain.memberships import VALIDATED
 from chalicelib.domain.states import ABSENT, Transition
-from chalicelib.store.models import transaction_connection
+from chalicelib.store.models import Membership, membership_sk, transaction_connection, user_pk
 
 
 def entity(cls, item, **values):
@@ -44,3 +46,13 @@ def commit(write, conflict=ConcurrentChange):
         if error.cause_response_code == "TransactionCanceledException":
             raise conflict() from error
         raise
+
+
+def manager_check(transaction, manager: entities.Membership) -> None:
+    """The change holds only if its author still manages the structure as it did when it was read (same role, same
+    way of acting for a secondary manager) when it is written."""
+    condition = (Membership.status == VALIDATED) & (Membership.role == manager.role)
+    if manager.manager_scope:
+        condition = condition & (Membership.manager_scope == manager.manager_scope)
+    transaction.condition_check(Membership, user_pk(manager.user_id), membership_sk(manager.structure_id),
+                                condition=condition)

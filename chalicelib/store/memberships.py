@@ -22,10 +22,13 @@ from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import MembershipExists
 from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED
 from chalicelib.domain.states import Transition
-from chalicelib.domain.subscriptions import MODIFICATION, SUBSCRIPTION
-from chalicelib.store.common import allowed_states, commit, entity, iso_date, iso_text
+from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, MODIFICATION, VALID
+from chalicelib.store import subscriptions as subscription_store
+from chalicelib.store.common import allowed_states, commit, entity, iso_date, iso_text, manager_check
 from chalicelib.store.models import (
+    MEMBERSHIP_PREFIX,
     PROFILE_SK,
+    SUBSCRIPTION_PREFIX,
     Item,
     Membership,
     RequestCopy,
@@ -34,7 +37,9 @@ from chalicelib.store.models import (
     Subscription,
     UserProfile,
     bind,
+    membership_sk,
     set_actions,
+    subscription_sk,
     user_pk,
 )
 from chalicelib.store.structures import structure_item
@@ -45,16 +50,11 @@ log = logging.getLogger(__name__)
 MEMBER_COPIES = ("first_name", "last_name", "contact_email", "address_line1", "postal_code", "city")
 # A transaction holds at most 100 items: request copies past this many are written (or removed) right after it.
 COPIES_IN_TRANSACTION = 50
-MEMBERSHIP_PREFIX = "MEMBERSHIP#"
 COPY_PREFIX = "MANAGE#"
 
 
 def members_pk(structure_id: str) -> str:
     return f"MEMBERS#{structure_id}"
-
-
-def membership_sk(structure_id: str) -> str:
-    return f"{MEMBERSHIP_PREFIX}{structure_id}"
 
 
 def _copy_sk(structure_id: str, requester_id: str) -> str:
@@ -63,10 +63,6 @@ def _copy_sk(structure_id: str, requester_id: str) -> str:
 
 def _copies_pk(requester_id: str) -> str:
     return f"COPIES#{requester_id}"
-
-
-def _subscription_sk(structure_id: str, service_code: str | None, space: str, habilitation: str) -> str:
-    return f"SUBSCRIPTION#{structure_id}#{service_code or '-'}#{space}#{habilitation}"
 
 
 def to_membership(item) -> entities.Membership:
@@ -110,17 +106,8 @@ def _status_actions(membership: entities.Membership, status: str) -> list:
 
 
 def _subscription_items(structure: entities.Structure, user_id: str, services, spaces, habilitation: str) -> list:
-    targets = services or [None]
-    status = SUBSCRIPTION.transition("grant").target
-    return [
-        Subscription(
-            user_pk(user_id), _subscription_sk(structure.structure_id, s.code if s else None, space, habilitation),
-            user_id=user_id, structure_id=structure.structure_id, identifier=structure.identifier,
-            designation=structure.designation, service_code=s.code if s else None,
-            service_name=s.name if s else None, space=space, habilitation=habilitation, status=status,
-        )
-        for s in targets for space in spaces
-    ]
+    """The default subscriptions of a rattachement (or of a role), granted at once."""
+    return subscription_store.granted_items(structure, user_id, services, spaces, habilitation, clock_moment=None)
 
 
 def _write_in_parts(transaction, items: list, delete: bool = False) -> list:
@@ -163,23 +150,40 @@ def memberships_of(user_id: str, status: str | None = None) -> list[entities.Mem
 
 
 def manager_view(user_id: str) -> entities.ManagerView:
-    """The user's rattachements and the copies of the requests waiting for it: one Query on its partition (the two
-    sort-key prefixes are neighbours)."""
+    """The user's rattachements, the copies of the requests waiting for it and the structures where it holds the
+    manager's space: one Query on its partition (the sort-key prefixes ``MANAGE#``, ``MEMBERSHIP#`` and
+    ``SUBSCRIPTION#`` follow one another; only the profile lies between)."""
     bind()
     view = entities.ManagerView([], [])
-    for item in Item.query(user_pk(user_id), Item.sk.between(COPY_PREFIX, MEMBERSHIP_PREFIX + "\uffff"),
+    for item in Item.query(user_pk(user_id), Item.sk.between(COPY_PREFIX, SUBSCRIPTION_PREFIX + "\uffff"),
                            consistent_read=True):
         if isinstance(item, RequestCopy):
             view.pending.append(to_membership(item))
         elif isinstance(item, Membership):
             view.memberships.append(to_membership(item))
+        elif isinstance(item, Subscription) and item.space == MANAGER_SPACE and item.status == VALID \
+                and item.service_code is None:
+            view.manager_spaces.add(item.structure_id)
     return view
 
 
-def subscriptions_of(user_id: str, structure_id: str) -> list[entities.Subscription]:
+def membership_and_manager_space(user_id: str, structure_id: str) -> tuple[entities.Membership | None, bool]:
+    """A user's rattachement to a structure and whether it holds the structure's manager space: one BatchGetItem."""
     bind()
-    return [entity(entities.Subscription, item) for item in Subscription.query(
-        user_pk(user_id), Subscription.sk.startswith(f"SUBSCRIPTION#{structure_id}#"))]
+    membership, manager_space = None, False
+    keys = [(user_pk(user_id), membership_sk(structure_id))]
+    keys += [(user_pk(user_id), subscription_sk(structure_id, None, MANAGER_SPACE, habilitation))
+             for habilitation in HABILITATIONS]
+    for item in Item.batch_get(keys, consistent_read=True):
+        if isinstance(item, Membership):
+            membership = to_membership(item)
+        elif isinstance(item, Subscription) and item.status == VALID:
+            manager_space = True
+    return membership, manager_space
+
+
+def subscriptions_of(user_id: str, structure_id: str) -> list[entities.Subscription]:
+    return subscription_store.of_user(user_id, structure_id)
 
 
 def _copies_of(requester_id: str, structure_id: str) -> list[RequestCopy]:
@@ -239,16 +243,6 @@ def attach_member(structure: entities.Structure, membership: entities.Membership
     commit(write, MembershipExists)
 
 
-def _manager_check(transaction, manager: entities.Membership) -> None:
-    """The change holds only if its author still manages the structure as it did when it was read (same role, same
-    way of acting for a secondary manager) when it is written."""
-    condition = (Membership.status == VALIDATED) & (Membership.role == manager.role)
-    if manager.manager_scope:
-        condition = condition & (Membership.manager_scope == manager.manager_scope)
-    transaction.condition_check(Membership, user_pk(manager.user_id), membership_sk(manager.structure_id),
-                                condition=condition)
-
-
 def decide_request(
     structure: entities.Structure, request: entities.Membership, manager: entities.Membership, transition: Transition,
     reason: str | None, moment: datetime, spaces, habilitation: str,
@@ -263,7 +257,7 @@ def decide_request(
 
     def write(transaction):
         nonlocal rest
-        _manager_check(transaction, manager)
+        manager_check(transaction, manager)
         transaction.condition_check(UserProfile, user_pk(request.user_id), PROFILE_SK,
                                     condition=UserProfile.status.is_in(*ACCOUNT.transition("deactivate").sources))
         transaction.update(_key_item(request), actions=actions,
@@ -300,8 +294,7 @@ def end_membership(membership: entities.Membership, transition: Transition,
             & Membership.role.is_in(*ROLE.transition("demote").sources),
         )
         for subscription in subscriptions:
-            transaction.delete(Subscription(user_pk(subscription.user_id), _subscription_sk(
-                subscription.structure_id, subscription.service_code, subscription.space, subscription.habilitation)))
+            transaction.delete(subscription_store.key_item(subscription))
         rest = _write_in_parts(transaction, copies, delete=True)
 
     commit(write)
@@ -371,7 +364,7 @@ def set_role(structure: entities.Structure, member: entities.Membership, transit
 
     def write(transaction):
         nonlocal rest
-        _manager_check(transaction, manager)
+        manager_check(transaction, manager)
         role_update(transaction, member, transition, scope)
         save_subscriptions(transaction, structure, member.user_id, add_spaces, habilitation)
         for subscription in _subscription_items(structure, member.user_id, [], remove_spaces, habilitation):

@@ -10,11 +10,13 @@ Partitions:
   identifier unique.
 - ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items, one per word of a searchable
   field, carrying what a result line shows; ``IS#...`` the same for the inner suffixes of words (``*term*`` searches).
+- ``STRUCTURE#<id>`` / ``SPACE#<space>``: a space set for the whole structure, or taken off it.
 - ``USER#<manager id>`` / ``MANAGE#<structure>#<requester id>``: a copy of a pending request in the partition of each
   manager who may decide it, so that « Activité du gestionnaire » is one Query whatever the number of structures.
 GSI ``gsi1`` is overloaded: the inverted index of memberships (``MEMBERS#<structure id>`` / ``<status>#<user id>``),
-the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), and what
-expires on a day (``EXPIRY#<day>``).
+the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), the
+subscriptions of a structure (``SUBSCRIBERS#<structure id>`` / ``<status>#<user id>#...``), and what expires on a day
+(``EXPIRY#<day>``).
 """
 
 from pynamodb.attributes import (
@@ -103,6 +105,22 @@ def set_actions(model, changes: dict) -> list:
 
 def user_pk(user_id: str) -> str:
     return f"USER#{user_id}"
+
+
+MEMBERSHIP_PREFIX = "MEMBERSHIP#"
+SUBSCRIPTION_PREFIX = "SUBSCRIPTION#"
+
+
+def membership_sk(structure_id: str) -> str:
+    return f"{MEMBERSHIP_PREFIX}{structure_id}"
+
+
+def subscription_sk(structure_id: str, service_code: str | None, space: str, habilitation: str) -> str:
+    return f"{SUBSCRIPTION_PREFIX}{structure_id}#{service_code or '-'}#{space}#{habilitation}"
+
+
+def subscribers_pk(structure_id: str) -> str:
+    return f"SUBSCRIBERS#{structure_id}"
 
 
 PROFILE_SK = "PROFILE"
@@ -260,7 +278,9 @@ class RequestCopy(MembershipFields, Item, discriminator="REQUEST_COPY"):
 
 
 class Subscription(Item, discriminator="SUBSCRIPTION"):
-    """An abonnement: one space of a structure (or of one of its services) with one habilitation."""
+    """An abonnement: one space of a structure (or of one of its services) with one habilitation. Indexed by ``gsi1``
+    under ``SUBSCRIBERS#<structure>`` / ``<status>#<user>#<service>#<space>#<habilitation>``: a structure's pending
+    requests, or who holds a space, is one Query."""
 
     user_id = UnicodeAttribute()
     structure_id = UnicodeAttribute()
@@ -271,6 +291,29 @@ class Subscription(Item, discriminator="SUBSCRIPTION"):
     space = UnicodeAttribute()
     habilitation = UnicodeAttribute()
     status = UnicodeAttribute()
+    origin = UnicodeAttribute(null=True)
+    valid_from = UnicodeAttribute(null=True)  # ISO date the subscription takes effect
+    comment = UnicodeAttribute(null=True)
+    requested_at = UTCDateTimeAttribute(null=True)
+    decided_at = UTCDateTimeAttribute(null=True)
+    decided_by = UnicodeAttribute(null=True)
+    # The requester as its managers list it (one Query), as for rattachements.
+    first_name = UnicodeAttribute(null=True)
+    last_name = UnicodeAttribute(null=True)
+    contact_email = UnicodeAttribute(null=True)
+
+
+class StructureSpace(Item, discriminator="STRUCTURE_SPACE"):
+    """A space set for a whole structure, or taken off it (« Paramétrage des espaces »): ``STRUCTURE#<id>`` /
+    ``SPACE#<space>``, read with the structure and its services. Its stream record starts the users' requests."""
+
+    structure_id = UnicodeAttribute()
+    space = UnicodeAttribute()
+    habilitation = UnicodeAttribute()
+    status = UnicodeAttribute()
+    changed_at = UTCDateTimeAttribute()
+    changed_by = UnicodeAttribute()
+    version = VersionAttribute()
 
 
 class Attachment(Item, discriminator="ATTACHMENT"):

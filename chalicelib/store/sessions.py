@@ -6,9 +6,21 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain import entities
+from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, VALID
 from chalicelib.store.common import entity
-from chalicelib.store.memberships import membership_sk, to_membership
-from chalicelib.store.models import Credentials, Item, Membership, Session, bind, transaction_connection, user_pk
+from chalicelib.store.memberships import to_membership
+from chalicelib.store.models import (
+    Credentials,
+    Item,
+    Membership,
+    Session,
+    Subscription,
+    bind,
+    membership_sk,
+    subscription_sk,
+    transaction_connection,
+    user_pk,
+)
 from chalicelib.store.security import expiry_keys
 
 CREDENTIALS_SK = "CREDENTIALS"
@@ -51,18 +63,24 @@ def get_session(user_id: str, token_hash: str) -> entities.Session | None:
 
 
 def get_session_and_membership(user_id: str, token_hash: str, structure_id: str) -> tuple[
-        entities.Session | None, entities.Membership | None]:
-    """The session and the user's rattachement to one structure: one BatchGetItem, read consistently, so that a
-    manager whose role was just taken away is refused at once."""
+        entities.Session | None, entities.Membership | None, bool]:
+    """The session, the user's rattachement to one structure and whether it holds that structure's manager space (of
+    either habilitation): one BatchGetItem, read consistently, so that a manager whose role or space was just taken
+    away is refused at once."""
     bind()
     session = membership = None
+    manager_space = False
     keys = [(_session_pk(user_id), token_hash), (user_pk(user_id), membership_sk(structure_id))]
+    keys += [(user_pk(user_id), subscription_sk(structure_id, None, MANAGER_SPACE, habilitation))
+             for habilitation in HABILITATIONS]
     for item in Item.batch_get(keys, consistent_read=True):
         if isinstance(item, Session):
             session = _session(item)
         elif isinstance(item, Membership):
             membership = to_membership(item)
-    return session, membership
+        elif isinstance(item, Subscription) and item.status == VALID:
+            manager_space = True
+    return session, membership, manager_space
 
 
 def extend_session(session: entities.Session, idle_until: datetime) -> None:

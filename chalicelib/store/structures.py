@@ -1,10 +1,12 @@
 """Repository of structures, their services and their search index.
 
-- ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``; ``IDENTIFIER#<identifier>``: the claim that makes an
-  identifier unique.
+- ``STRUCTURE#<id>``: ``STRUCTURE``, ``SERVICE#<code>`` and ``SPACE#<space>``; ``IDENTIFIER#<identifier>``: the
+  claim that makes an identifier unique.
 - ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items carrying what a result line shows;
   ``IS#...`` the same for the inner suffixes of words.
 """
+
+import dataclasses
 
 from pynamodb.exceptions import DoesNotExist
 
@@ -12,7 +14,7 @@ from chalicelib.domain import entities
 from chalicelib.domain.errors import IdentifierTaken
 from chalicelib.domain.search import index_tokens
 from chalicelib.store.common import commit, entity
-from chalicelib.store.models import IdentifierClaim, Item, SearchEntry, Service, Structure, bind
+from chalicelib.store.models import IdentifierClaim, Item, SearchEntry, Service, Structure, StructureSpace, bind
 
 STRUCTURE_SK = "STRUCTURE"
 SEARCH_FIELDS = ("identifier", "postal_code", "designation", "label", "last_name", "first_name", "city")
@@ -81,16 +83,34 @@ def get_structure(structure_id: str) -> entities.Structure | None:
         return None
 
 
-def get_structure_with_services(structure_id: str) -> tuple[entities.Structure | None, list[entities.Service]]:
-    """The structure and its services: one Query on its partition."""
+@dataclasses.dataclass
+class StructureRecord:
+    """What a structure's partition holds: the structure, its services and the spaces set (or taken off) on it."""
+
+    structure: entities.Structure | None
+    services: list[entities.Service] = dataclasses.field(default_factory=list)
+    spaces: dict[str, entities.StructureSpace] = dataclasses.field(default_factory=dict)
+
+
+def get_structure_record(structure_id: str) -> StructureRecord:
+    """The structure, its services and its spaces: one Query on its partition."""
     bind()
-    structure, services = None, []
+    record = StructureRecord(None)
     for item in Item.query(structure_pk(structure_id), consistent_read=True):
         if isinstance(item, Structure):
-            structure = entity(entities.Structure, item)
+            record.structure = entity(entities.Structure, item)
         elif isinstance(item, Service):
-            services.append(entity(entities.Service, item))
-    return structure, sorted(services, key=lambda s: s.code)
+            record.services.append(entity(entities.Service, item))
+        elif isinstance(item, StructureSpace):
+            record.spaces[item.space] = entity(entities.StructureSpace, item)
+    record.services.sort(key=lambda s: s.code)
+    return record
+
+
+def get_structure_with_services(structure_id: str) -> tuple[entities.Structure | None, list[entities.Service]]:
+    """The structure and its services: one Query on its partition."""
+    record = get_structure_record(structure_id)
+    return record.structure, record.services
 
 
 def search_index(kind: str, field: str, token: str, exact_word: bool, limit: int):

@@ -48,6 +48,8 @@ def test_mon_compte_shows_every_block_with_the_demo_data(client, cookie):
         ("Menuiserie Dupont", "Mobilier urbain", "Sollicitations émises", "MODIFICATION"),
         ("Menuiserie Dupont", "Meubles", "Factures émises", "CONSULTATION_UNIQUEMENT"),
         ("Menuiserie Dupont", "Meubles", "Sollicitations émises", "CONSULTATION_UNIQUEMENT"),
+        ("Menuiserie Dupont", None, "Activité du gestionnaire", "MODIFICATION"),
+        ("Rénovation Habitat", None, "Activité du gestionnaire", "MODIFICATION"),
         ("Rénovation Habitat", None, "Sollicitations émises", "MODIFICATION"),
     }
     assert [(a["type"], a["designation"], a["file_name"], a["extension"]) for a in data["attachments"]] == [

@@ -74,7 +74,7 @@ def test_mon_compte_shows_every_block_of_the_guide_with_the_saved_values(stack, 
     expect(memberships).to_contain_text("Rénovation Habitat")
     expect(memberships).to_contain_text("GESTIONNAIRE_PRINCIPAL")
     subscriptions = page.locator("#subscriptions-table")
-    expect(subscriptions.locator("tbody tr")).to_have_count(5)
+    expect(subscriptions.locator("tbody tr")).to_have_count(7)
     expect(subscriptions).to_contain_text("CONSULTATION_UNIQUEMENT")
     expect(subscriptions).to_contain_text("Sollicitations émises")
     expect(page.locator("#attachments-table")).to_contain_text("Brochure présentation")
