@@ -6,7 +6,7 @@ Kept cheap to import (a Lambda cold start): the blueprints import their services
 from chalice import Chalice
 
 from chalicelib import observability
-from chalicelib.api import account, auth, http, structures
+from chalicelib.api import account, auth, http, structures, subscriptions
 from chalicelib.jobs import schedules
 
 observability.configure()
@@ -15,5 +15,6 @@ app.debug = False
 app.register_blueprint(auth.blueprint)
 app.register_blueprint(account.blueprint)
 app.register_blueprint(structures.blueprint)
+app.register_blueprint(subscriptions.blueprint)
 app.register_blueprint(schedules.blueprint)
 http.register_fallbacks(app)

@@ -60,10 +60,10 @@ def main() -> int:
               "/dev/run/housekeeping": outbox.run_job("housekeeping"),
               "/dev/run/password_reminders": outbox.run_job("password_reminders")}
     server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
-    from devstack.streams import start_profile_copies
+    from devstack.streams import start_table_changes
 
     # Registered after the restore and the seed: what they wrote is not a change to fan out.
-    stop_copies = start_profile_copies(os.environ["TABLE_NAME"], server.api_lock, save_state)
+    stop_copies = start_table_changes(os.environ["TABLE_NAME"], server.api_lock, save_state)
     address = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"Chorus Pro « Mon Compte » : {address}", flush=True)
     print("Identifiant de démo : paul.dupont@menuiserie.fr (aussi julie.leroy@menuiserie.fr, "

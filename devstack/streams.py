@@ -1,4 +1,4 @@
-"""The table's stream, read as Lambda's event source mapping would deliver it to ``jobs.profile_copies``.
+"""The table's stream, read as Lambda's event source mapping would deliver it to ``jobs.table_changes``.
 
 moto keeps a DynamoDB stream but runs no event source mappings: the local stack polls the stream itself and hands
 the records to the same handler the cloud invokes. The tests read it the same way.
@@ -55,9 +55,10 @@ def forget_read_records(reader: StreamReader, table_name: str, region: str) -> N
         del iterators[arn]
 
 
-def start_profile_copies(table_name: str, lock: threading.Lock, on_change, every: float = 0.5) -> threading.Event:
-    """Poll the stream in a daemon thread and refresh the profile copies; set the returned event to stop."""
-    from chalicelib.jobs import profile_copies
+def start_table_changes(table_name: str, lock: threading.Lock, on_change, every: float = 0.5) -> threading.Event:
+    """Poll the stream in a daemon thread and hand its records to ``jobs.table_changes``; set the returned event to
+    stop."""
+    from chalicelib.jobs import table_changes
 
     reader, stopped = StreamReader(table_name), threading.Event()
     region = boto3.session.Session().region_name
@@ -69,10 +70,10 @@ def start_profile_copies(table_name: str, lock: threading.Lock, on_change, every
                 with lock:
                     records = reader.read()
                     forget_read_records(reader, table_name, region)
-                    if records and profile_copies.handle(records) and on_change:
+                    if records and any(table_changes.handle(records).values()) and on_change:
                         on_change()
             except Exception:
-                log.exception("profile copies: stream poll failed")
+                log.exception("table changes: stream poll failed")
 
-    threading.Thread(target=poll, name="profile-copies", daemon=True).start()
+    threading.Thread(target=poll, name="table-changes", daemon=True).start()
     return stopped

@@ -13,7 +13,8 @@ def read_me(session, **_):
     from chalicelib.api.shapes import me
     from chalicelib.services import account
 
-    return me(account.get_profile(session), session.previous_login_at)
+    profile, spaces = account.get_banner(session)
+    return me(profile, session.previous_login_at, spaces)
 
 
 @endpoint(blueprint, "/account", "GET", response="Account")

@@ -69,6 +69,10 @@ Instant = Annotated[datetime, AfterValidator(lambda value: value.replace(microse
 # Statuses are the state machines' own (domain/): declared once.
 AccountStatus = Literal[accounts.SHOWN_STATUSES]
 StructureStatus = Literal[accounts.STRUCTURE_STATUSES]
+Habilitation = Literal[subscriptions.HABILITATIONS]
+SubscriptionStatus = Literal[subscriptions.STATUSES]
+RequestableSpace = Literal[subscriptions.REQUESTABLE_SPACES]
+Space = Literal[subscriptions.SPACES]
 
 
 # defer_build: a model's validator and serializer are built on its first use, not at import, so that a cold start
@@ -125,10 +129,14 @@ class AccountUpdate(Request):
 
 
 class Me(Response):
+    """The banner; ``spaces``: the spaces the user holds on at least one structure (the navigation shows the manager's
+    space only to those who hold it), when the answer knows them."""
+
     first_name: str
     last_name: str
     language: Language
     last_login_at: Instant | None
+    spaces: list[Space] | None = None
 
 
 class Address(Response):
@@ -211,10 +219,15 @@ class SubscriptionRow(Response):
     structure_id: str
     identifier: str
     designation: str
+    service_code: str | None  # none: the whole structure
     service: str | None
-    space: str
-    habilitation: Literal[subscriptions.HABILITATIONS]
-    status: Literal[subscriptions.STATUSES]
+    space: Space
+    habilitation: Habilitation
+    status: SubscriptionStatus
+    origin: Literal[subscriptions.ORIGINS] | None
+    valid_from: date | None
+    comment: str | None
+    requested_at: Instant | None
 
 
 class AttachmentRow(Response):
@@ -424,6 +437,139 @@ class DecisionResult(Response):
 
 class DecisionResults(Response):
     results: list[DecisionResult]
+
+
+# Abonnements (guide §5) ----------------------------------------------------------------------------------------------
+
+class SubscriptionService(Response):
+    code: str | None  # none: the whole structure (its default service)
+    name: str | None
+
+
+class HeldSubscription(Response):
+    service_code: str | None
+    space: Space
+    habilitation: Habilitation
+    status: SubscriptionStatus
+
+
+class SubscriptionOptions(Response):
+    """What « Ajouter un abonnement » offers on one structure: the services the user is attached to (the whole
+    structure first, when its rattachement covers it), the spaces it may ask for, and what it holds already."""
+
+    structure_id: str
+    identifier: str
+    designation: str
+    services: list[SubscriptionService]
+    spaces: list[RequestableSpace]
+    held: list[HeldSubscription]
+    validated_at_once: bool  # the caller manages the structure: its requests need nobody's decision
+
+
+class SubscriptionRowIn(Request):
+    service_code: ServiceCode | None = None
+    habilitation: Habilitation
+
+
+class SubscriptionRequest(Request):
+    space: RequestableSpace
+    rows: list[SubscriptionRowIn] = Field(min_length=1, max_length=subscriptions.MAX_ROWS_PER_REQUEST)
+    valid_from: date
+    comment: _text(subscriptions.COMMENT_MAX, multiline=True) | None = None
+
+
+class SubscriptionRows(Response):
+    subscriptions: list[SubscriptionRow]
+
+
+class SubscriptionKey(Request):
+    structure_id: _text(64, 1)
+    service_code: ServiceCode | None = None
+    space: Space
+    habilitation: Habilitation
+
+
+class SubscriptionRemoval(Request):
+    subscriptions: list[SubscriptionKey] = Field(min_length=1, max_length=subscriptions.MAX_DECISIONS)
+
+
+class RemovedCount(Response):
+    removed: int
+
+
+class PendingSubscription(Response):
+    user_id: str
+    first_name: str | None
+    last_name: str | None
+    contact_email: str | None
+    service_code: str | None
+    service: str | None
+    space: Space
+    habilitation: Habilitation
+    origin: Literal[subscriptions.ORIGINS] | None
+    valid_from: date | None
+    comment: str | None
+    requested_at: Instant | None
+
+
+class PendingSubscriptions(Response):
+    requests: list[PendingSubscription]
+
+
+class SubscriptionTarget(Request):
+    user_id: _text(64, 1)
+    service_code: ServiceCode | None = None
+    space: Space
+    habilitation: Habilitation
+
+
+class SubscriptionDecision(Request):
+    decision: Literal["VALIDER", "REFUSER"]
+    reason: _text(255, multiline=True) | None = None
+    requests: list[SubscriptionTarget] = Field(min_length=1, max_length=subscriptions.MAX_DECISIONS)
+
+
+class SubscriptionDecisionResult(Response):
+    user_id: str
+    service_code: str | None
+    space: Space
+    habilitation: Habilitation
+    status: Literal[subscriptions.VALID, subscriptions.REMOVED] | None  # REMOVED: refused, the request is gone
+    error: str | None
+
+
+class SubscriptionDecisionResults(Response):
+    results: list[SubscriptionDecisionResult]
+
+
+class StructureSpaceRow(Response):
+    space: RequestableSpace
+    status: Literal[subscriptions.SPACE_SET, subscriptions.SPACE_REMOVED] | None  # none: never set on the structure
+    habilitation: Habilitation | None
+    changed_at: Instant | None
+
+
+class StructureSpaces(Response):
+    structure_id: str
+    spaces: list[StructureSpaceRow]
+
+
+class StructureSpaceIn(Request):
+    space: RequestableSpace
+    habilitation: Habilitation
+
+
+class StructureSpaceRemoval(Request):
+    space: RequestableSpace
+
+
+class SpaceHoldersQuery(Request):
+    space: RequestableSpace
+
+
+class SpaceHolders(Response):
+    space: RequestableSpace
+    users: int  # how many users hold it (or asked for it) on the structure
 
 
 class SignupRequest(Request):

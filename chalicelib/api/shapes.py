@@ -7,19 +7,20 @@ from chalicelib.domain.contact import display_phone
 from chalicelib.domain.memberships import listed, membership_active
 from chalicelib.domain.password_expiry import expiry
 from chalicelib.domain.password_policy import MAX_LENGTH, MIN_LENGTH
+from chalicelib.domain.subscriptions import SPACES, VALID
 
 
-def me(profile, previous_login_at) -> schemas.Me:
+def me(profile, previous_login_at, spaces=None) -> schemas.Me:
     return schemas.Me(
         first_name=profile.first_name, last_name=profile.last_name, language=profile.language,
-        last_login_at=previous_login_at,
+        last_login_at=previous_login_at, spaces=spaces,
     )
 
 
-def account_head(profile, previous_login_at, model=schemas.AccountHead, **lists):
+def account_head(profile, previous_login_at, model=schemas.AccountHead, spaces=None, **lists):
     expires_at, days_left = expiry(profile.password_changed_at, settings.password_lifetime_days(), clock.now())
     return model(
-        me=me(profile, previous_login_at),
+        me=me(profile, previous_login_at, spaces),
         version=profile.version,
         profile=schemas.Profile(
             login=profile.login, contact_email=profile.contact_email, last_name=profile.last_name,
@@ -90,19 +91,18 @@ def structure_detail(page) -> schemas.StructureDetail:
 
 
 def account_view(account, previous_login_at) -> schemas.Account:
+    held = {s.space for s in account.subscriptions if s.status == VALID}
     return account_head(
-        account.profile, previous_login_at, model=schemas.Account,
+        account.profile, previous_login_at, model=schemas.Account, spaces=[s for s in SPACES if s in held],
         memberships=[
             membership_row(m)
             for m in sorted(account.memberships, key=lambda m: m.designation)
             if listed(m)
         ],
         subscriptions=[
-            schemas.SubscriptionRow(
-                structure_id=s.structure_id, identifier=s.identifier, designation=s.designation,
-                service=s.service_name, space=s.space, habilitation=s.habilitation, status=s.status,
-            )
-            for s in sorted(account.subscriptions, key=lambda s: (s.designation, s.service_name or "", s.space))
+            subscription_row(s)
+            for s in sorted(account.subscriptions,
+                            key=lambda s: (s.designation, s.service_name or "", s.space, s.habilitation))
         ],
         attachments=[
             schemas.AttachmentRow(
@@ -119,4 +119,33 @@ def link_account(profile, with_question: bool) -> schemas.LinkAccount:
     return schemas.LinkAccount(
         login=profile.login, contact_email=profile.contact_email, last_name=profile.last_name,
         first_name=profile.first_name, secret_question=profile.secret_question if with_question else None,
+    )
+
+
+def subscription_row(s) -> schemas.SubscriptionRow:
+    return schemas.SubscriptionRow(
+        structure_id=s.structure_id, identifier=s.identifier, designation=s.designation, service_code=s.service_code,
+        service=s.service_name, space=s.space, habilitation=s.habilitation, status=s.status, origin=s.origin,
+        valid_from=s.valid_from, comment=s.comment, requested_at=s.requested_at,
+    )
+
+
+def pending_subscription(s) -> schemas.PendingSubscription:
+    return schemas.PendingSubscription(
+        user_id=s.user_id, first_name=s.first_name, last_name=s.last_name, contact_email=s.contact_email,
+        service_code=s.service_code, service=s.service_name, space=s.space, habilitation=s.habilitation,
+        origin=s.origin, valid_from=s.valid_from, comment=s.comment, requested_at=s.requested_at,
+    )
+
+
+def subscription_options(options) -> schemas.SubscriptionOptions:
+    """``options``: a ``services.subscriptions.Options``."""
+    structure = options.structure
+    return schemas.SubscriptionOptions(
+        structure_id=structure.structure_id, identifier=structure.identifier, designation=structure.designation,
+        services=[schemas.SubscriptionService(code=code, name=name) for code, name in options.services],
+        spaces=options.spaces,
+        held=[schemas.HeldSubscription(service_code=s.service_code, space=s.space, habilitation=s.habilitation,
+                                       status=s.status) for s in options.held],
+        validated_at_once=options.validated_at_once,
     )

@@ -71,6 +71,14 @@ def allowed_services(membership_services: list[str], active_services: list[str])
     return [code for code in membership_services if code in active_services]
 
 
+def structure_level_targets(membership_services: list[str], active_services: list[str]) -> list[str | None]:
+    """Where a space set for the whole structure reaches one user: the whole structure for a rattachement to it, each
+    of its (active) services for a rattachement to some services (never a service it is not attached to)."""
+    if not membership_services:
+        return [None]
+    return [code for code in membership_services if code in active_services]
+
+
 def space_problem(space: str, structure_spaces: dict[str, str]) -> Problem | None:
     """Why ``space`` cannot be asked for on a structure whose settings are ``structure_spaces`` (space → status)."""
     if space not in REQUESTABLE_SPACES:

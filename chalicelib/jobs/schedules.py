@@ -56,9 +56,10 @@ STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-3:000000000000:table/mon-compte/s
 
 
 @blueprint.on_dynamodb_record(stream_arn=os.environ.get("TABLE_STREAM_ARN", STREAM_PLACEHOLDER),
-                              name="profile_copies", batch_size=100, maximum_batching_window_in_seconds=1)
-@timed("profile_copies")
-def profile_copies(event):
-    from chalicelib.jobs import profile_copies as job
+                              name="table_changes", batch_size=100, maximum_batching_window_in_seconds=1)
+@timed("table_changes")
+def table_changes(event):
+    """Profile copies to refresh, spaces of a structure to apply (``jobs.table_changes``)."""
+    from chalicelib.jobs import table_changes as job
 
-    return {"refreshed": job.handle(event.to_dict().get("Records", []))}
+    return job.handle(event.to_dict().get("Records", []))

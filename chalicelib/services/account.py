@@ -8,6 +8,7 @@ from chalicelib.domain.errors import InvalidInput, NotAuthenticated, Problem, Ve
 from chalicelib.domain.password_policy import contains_personal_data
 from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.domain.subscriptions import SPACES
 from chalicelib.services import auth
 from chalicelib.services.auth import CurrentSession, end_other_sessions
 from chalicelib.services.hashing import hash_secret, verify_secret
@@ -35,6 +36,14 @@ def get_profile(current: CurrentSession) -> entities.UserProfile:
     if profile is None:
         raise NotAuthenticated()
     return profile
+
+
+def get_banner(current: CurrentSession) -> tuple[entities.UserProfile, list[str]]:
+    """The banner's profile and the spaces the user holds (the navigation follows them): one Query."""
+    profile, spaces = accounts.get_profile_and_spaces(current.user_id)
+    if profile is None:
+        raise NotAuthenticated()
+    return profile, [space for space in SPACES if space in spaces]
 
 
 def update_account(current: CurrentSession, data: dict) -> SavedProfile:

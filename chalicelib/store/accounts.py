@@ -8,10 +8,12 @@ from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import VersionConflict
 from chalicelib.domain.memberships import DEFAULT_HABILITATION, MEMBERSHIP
 from chalicelib.domain.states import Transition
+from chalicelib.domain.subscriptions import VALID
 from chalicelib.store import memberships as membership_store
 from chalicelib.store.common import allowed_states, commit, entity
 from chalicelib.store.models import (
     PROFILE_SK,
+    SUBSCRIPTION_PREFIX,
     Attachment,
     Credentials,
     Item,
@@ -87,6 +89,20 @@ def get_profile(user_id: str) -> entities.UserProfile | None:
         return _profile(UserProfile.get(user_pk(user_id), PROFILE_SK, consistent_read=True))
     except DoesNotExist:
         return None
+
+
+def get_profile_and_spaces(user_id: str) -> tuple[entities.UserProfile | None, set[str]]:
+    """The profile and the spaces its user holds (validated, on any structure): one Query, the profile's sort key and
+    the subscriptions' following one another."""
+    bind()
+    profile, spaces = None, set()
+    for item in Item.query(user_pk(user_id), Item.sk.between(PROFILE_SK, SUBSCRIPTION_PREFIX + "\uffff"),
+                           consistent_read=True):
+        if isinstance(item, UserProfile):
+            profile = _profile(item)
+        elif isinstance(item, Subscription) and item.status == VALID:
+            spaces.add(item.space)
+    return profile, spaces
 
 
 def find_user_id(login: str) -> str | None:

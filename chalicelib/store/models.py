@@ -303,7 +303,10 @@ class Subscription(Item, discriminator="SUBSCRIPTION"):
     contact_email = UnicodeAttribute(null=True)
 
 
-class StructureSpace(Item, discriminator="STRUCTURE_SPACE"):
+STRUCTURE_SPACE_KIND = "STRUCTURE_SPACE"  # the stream filter of infra/resources.json names it too
+
+
+class StructureSpace(Item, discriminator=STRUCTURE_SPACE_KIND):
     """A space set for a whole structure, or taken off it (« Paramétrage des espaces »): ``STRUCTURE#<id>`` /
     ``SPACE#<space>``, read with the structure and its services. Its stream record starts the users' requests."""
 

@@ -3,7 +3,7 @@
 from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib.store.memberships import MEMBER_COPIES
-from chalicelib.store.models import PROFILE_KIND
+from chalicelib.store.models import PROFILE_KIND, STRUCTURE_SPACE_KIND
 
 _deserializer = TypeDeserializer()
 
@@ -27,3 +27,17 @@ def changed_profiles(records: list[dict]) -> dict[str, dict]:
         if values != {name: old.get(name) for name in MEMBER_COPIES}:
             changed[new["user_id"]] = values
     return changed
+
+
+def changed_structure_spaces(records: list[dict]) -> list[tuple[str, str]]:
+    """(structure id, space) of each space set on a structure or taken off it in ``records``, once each, in order."""
+    changed = {}
+    for record in records:
+        if record.get("eventName") not in ("INSERT", "MODIFY"):
+            continue
+        new, old = _image(record, "NewImage"), _image(record, "OldImage")
+        if new.get("kind") != STRUCTURE_SPACE_KIND:
+            continue
+        if (new.get("status"), new.get("habilitation")) != (old.get("status"), old.get("habilitation")):
+            changed[(new["structure_id"], new["space"])] = True
+    return list(changed)

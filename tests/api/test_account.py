@@ -69,10 +69,12 @@ def test_mon_compte_costs_the_session_read_and_one_query(client, cookie, dynamod
     assert dynamodb_calls == ["GetItem", "Query"]
 
 
-def test_the_banner_costs_two_reads(client, cookie, dynamodb_calls):
+def test_the_banner_costs_two_reads_and_names_the_spaces_held(client, cookie, dynamodb_calls):
     dynamodb_calls.clear()
-    assert send(client, "GET", "/me", cookie=cookie).status_code == 200
-    assert dynamodb_calls == ["GetItem", "GetItem"]
+    response = send(client, "GET", "/me", cookie=cookie)
+    assert response.status_code == 200
+    assert dynamodb_calls == ["GetItem", "Query"]
+    assert body(response)["spaces"] == ["Activité du gestionnaire", "Factures émises", "Sollicitations émises"]
 
 
 def test_saving_personal_information_costs_one_write(client, cookie, dynamodb_calls):

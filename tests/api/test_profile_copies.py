@@ -4,7 +4,7 @@ import json
 import os
 
 from chalicelib.jobs import profile_copies
-from chalicelib.store.models import PROFILE_KIND
+from chalicelib.store.models import PROFILE_KIND, STRUCTURE_SPACE_KIND
 from chalicelib.store.streams import changed_profiles
 from tests.api.conftest import body, login, moto_table, send, update_payload
 from tests.api.test_structures import JULIE, structure_id, user_id
@@ -53,14 +53,15 @@ def test_only_changes_managers_see_are_fanned_out_and_twice_is_harmless(client, 
     assert profile_copies.handle(records) == 0  # a batch delivered again finds the copies current
 
 
-def test_the_cloud_filter_and_the_handler_agree_on_profile_items():
+def test_the_cloud_filters_and_the_handlers_agree_on_item_kinds():
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
-    (event,) = template["Resources"]["ProfileCopies"]["Properties"]["Events"].values()
-    pattern = json.loads(event["Properties"]["FilterCriteria"]["Filters"][0]["Pattern"])
-    assert pattern["dynamodb"]["NewImage"]["kind"]["S"] == [PROFILE_KIND]
-    from chalicelib.store.models import UserProfile
+    (event,) = template["Resources"]["TableChanges"]["Properties"]["Events"].values()
+    patterns = [json.loads(f["Pattern"]) for f in event["Properties"]["FilterCriteria"]["Filters"]]
+    assert [p["dynamodb"]["NewImage"]["kind"]["S"] for p in patterns] == [[PROFILE_KIND], [STRUCTURE_SPACE_KIND]]
+    from chalicelib.store.models import StructureSpace, UserProfile
 
     assert UserProfile("USER#x", "PROFILE").serialize(null_check=False)["kind"] == {"S": PROFILE_KIND}
+    assert StructureSpace("STRUCTURE#x", "SPACE#y").serialize(null_check=False)["kind"] == {"S": STRUCTURE_SPACE_KIND}
 
 
 def test_the_local_poller_forgets_what_it_read_and_misses_nothing(client, stream):
@@ -85,7 +86,7 @@ def test_the_stream_function_is_what_chalice_deploys_and_handles_the_event_it_ge
     from chalice.test import Client
 
     app = __import__("app").app
-    (source,) = [s for s in app.event_sources if s.name == "profile_copies"]
+    (source,) = [s for s in app.event_sources if s.name == "table_changes"]
     assert (source.batch_size, source.starting_position) == (100, "LATEST")
     julie = login(client, JULIE)
     account = body(send(client, "GET", "/account", cookie=julie))
@@ -93,6 +94,6 @@ def test_the_stream_function_is_what_chalice_deploys_and_handles_the_event_it_ge
                 cookie=julie).status_code == 200
     records = stream.read()
     with Client(app, stage_name="dev", project_dir=str(ROOT)) as lambda_client:
-        answer = lambda_client.lambda_.invoke("profile_copies", {"Records": records})
+        answer = lambda_client.lambda_.invoke("table_changes", {"Records": records})
     payload = json.loads(answer.payload) if isinstance(answer.payload, str | bytes) else answer.payload
-    assert payload == {"refreshed": 1}
+    assert payload == {"profile_copies": 1, "structure_spaces": 0}

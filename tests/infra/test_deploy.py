@@ -33,7 +33,7 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
     # Chalice's functions and the policy on its role are its own in route (b); every other resource is kept.
     assert {n for n, r in merge.items() if r["Type"] == "AWS::Serverless::Function"}.isdisjoint(resources)
     assert "AccountDataPolicy" not in resources
-    assert set(resources) == set(merge) - {"APIHandler", "Housekeeping", "PasswordReminders", "ProfileCopies",
+    assert set(resources) == set(merge) - {"APIHandler", "Housekeeping", "PasswordReminders", "TableChanges",
                                            "AccountDataPolicy"}
     assert not deploy.references(resources) & {"RestAPI", "DefaultRole"}
     assert template["Parameters"]["RestApiId"]["Default"] == ""
@@ -97,10 +97,12 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
 
 
 def test_the_stream_settings_are_the_merge_templates():
-    assert deploy.stream_settings(SOURCE) == {"ProfileCopies": {
+    assert deploy.stream_settings(SOURCE) == {"TableChanges": {
         "MaximumRetryAttempts": 10, "BisectBatchOnFunctionError": True,
-        "FilterCriteria": {"Filters": [{"Pattern": json.dumps(
-            {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}}, separators=(",", ":"))}]},
+        "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern, separators=(",", ":"))} for pattern in (
+            {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}},
+            {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["STRUCTURE_SPACE"]}}}},
+        )]},
     }}
 
 

@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 STAGE = "prod"
 APP = "mon-compte"
 FUNCTIONS = {f"{APP}-{STAGE}", f"{APP}-{STAGE}-housekeeping", f"{APP}-{STAGE}-password_reminders",
-             f"{APP}-{STAGE}-profile_copies"}
+             f"{APP}-{STAGE}-table_changes"}
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,7 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
         assert target["Arn"] == functions[name.removesuffix("-event")]["FunctionArn"]
 
     (mapping,) = lambda_.list_event_source_mappings()["EventSourceMappings"]
-    assert mapping["FunctionArn"] == functions[f"{APP}-{STAGE}-profile_copies"]["FunctionArn"]
+    assert mapping["FunctionArn"] == functions[f"{APP}-{STAGE}-table_changes"]["FunctionArn"]
     assert mapping["EventSourceArn"] == stream_arn
     assert mapping["BatchSize"] == 100
 
@@ -168,7 +168,7 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     streams = _deploy(project, moto_server, "--phase", "streams")
     assert streams.returncode == 0, streams.stdout + streams.stderr
     (mapping,) = lambda_.list_event_source_mappings()["EventSourceMappings"]
-    (event,) = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]["ProfileCopies"][
+    (event,) = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]["TableChanges"][
         "Properties"]["Events"].values()
     assert mapping["FilterCriteria"] == event["Properties"]["FilterCriteria"]
     assert mapping["MaximumRetryAttempts"] == 10 and mapping["BisectBatchOnFunctionError"] is True

@@ -37,16 +37,19 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
                  "Housekeeping", "PasswordReminders", "MailIdentity"):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "ProfileCopies"}
-    # The stream reaches ``profile_copies`` through the event source its decorator declares (what ``chalice deploy``
-    # creates too); the merged template gives it the table's stream and keeps only profile changes.
+    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "TableChanges"}
+    # The stream reaches ``table_changes`` through the event source its decorator declares (what ``chalice deploy``
+    # creates too); the merged template gives it the table's stream and keeps only profile changes and the spaces of
+    # structures.
     assert not [r for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
-    (event,) = resources["ProfileCopies"]["Properties"]["Events"].values()
+    (event,) = resources["TableChanges"]["Properties"]["Events"].values()
     mapping = event["Properties"]
     assert event["Type"] == "DynamoDB" and mapping["StartingPosition"] == "LATEST"
     assert mapping["Stream"] == {"Fn::GetAtt": ["AccountTable", "StreamArn"]}
-    pattern = json.loads(mapping["FilterCriteria"]["Filters"][0]["Pattern"])
-    assert pattern == {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}}
+    patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
+    assert patterns == [{"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}},
+                        {"eventName": ["INSERT", "MODIFY"],
+                         "dynamodb": {"NewImage": {"kind": {"S": ["STRUCTURE_SPACE"]}}}}]
     assert resources["AccountTable"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     # Users' data survives a mistaken stack operation.
     table, bucket = resources["AccountTable"], resources["AttachmentsBucket"]
