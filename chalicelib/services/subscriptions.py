@@ -319,7 +319,7 @@ def apply_structure_space(structure_id: str, space: str) -> int:
     for member in memberships.members(structure_id, VALIDATED):
         if not membership_active(member, today):
             continue
-        at_once = manages(member, today)
+        at_once = member.user_id == setting.changed_by  # its author needs no decision; every other list waits
         transition = SUBSCRIPTION.transition("grant" if at_once else "request")
         for code in structure_level_targets([s.code for s in member.services], list(names)):
             if (member.user_id, code, setting.habilitation) in held:
