@@ -50,7 +50,7 @@ SPACE_SET = "PARAMETRE"
 SPACE_REMOVED = "RETIRE"
 STRUCTURE_SPACE = StateMachine("structure_space", (SPACE_SET, SPACE_REMOVED), {
     "set": ((ABSENT, SPACE_SET, SPACE_REMOVED), SPACE_SET),  # setting it again may change its habilitation
-    "remove": ((ABSENT, SPACE_SET), SPACE_REMOVED),
+    "remove": ((ABSENT, SPACE_SET, SPACE_REMOVED), SPACE_REMOVED),  # again: harmless, nobody holds it any more
 })
 
 COMMENT_MAX = 255

@@ -220,8 +220,10 @@ def set_structure_space(space: entities.StructureSpace, transition: Transition, 
     item = StructureSpace(
         f"STRUCTURE#{space.structure_id}", f"{SPACE_PREFIX}{space.space}", structure_id=space.structure_id,
         space=space.space, habilitation=space.habilitation, status=space.status, changed_at=space.changed_at,
-        changed_by=space.changed_by, version=version,
+        changed_by=space.changed_by,
     )
+    if version is not None:  # the save is conditioned on the version read (none: the item must not exist yet)
+        item.version = version
 
     def write(transaction):
         manager_check(transaction, manager)

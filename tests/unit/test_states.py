@@ -20,9 +20,9 @@ from chalicelib.domain.memberships import (
 )
 from chalicelib.domain.states import ABSENT, StateMachine
 from chalicelib.domain.subscriptions import PENDING as SUBSCRIPTION_PENDING
-from chalicelib.domain.subscriptions import SUBSCRIPTION, VALID
+from chalicelib.domain.subscriptions import REMOVED, SPACE_REMOVED, SPACE_SET, STRUCTURE_SPACE, SUBSCRIPTION, VALID
 
-MACHINES = (MEMBERSHIP, ROLE, ACCOUNT, SUBSCRIPTION)
+MACHINES = (MEMBERSHIP, ROLE, ACCOUNT, SUBSCRIPTION, STRUCTURE_SPACE)
 
 
 @pytest.mark.parametrize("transition, start, end", [
@@ -82,6 +82,21 @@ def test_subscription_statuses():
     assert SUBSCRIPTION.transition("request").check(ABSENT) == SUBSCRIPTION_PENDING
     assert SUBSCRIPTION.transition("validate").check(SUBSCRIPTION_PENDING) == VALID
     assert not SUBSCRIPTION.transition("validate").allows(VALID)
+    assert SUBSCRIPTION.transition("refuse").check(SUBSCRIPTION_PENDING) == REMOVED
+    assert not SUBSCRIPTION.transition("refuse").allows(VALID)  # a validated subscription is removed, not refused
+    assert not SUBSCRIPTION.transition("request").allows(SUBSCRIPTION_PENDING)  # asking twice
+    assert SUBSCRIPTION.transition("grant").check(SUBSCRIPTION_PENDING) == VALID  # a manager's own, at once
+    for name in ("remove", "revoke"):
+        assert SUBSCRIPTION.transition(name).check(VALID) == REMOVED
+        assert not SUBSCRIPTION.transition(name).allows(ABSENT)
+    assert REMOVED not in SUBSCRIPTION.transition("validate").sources
+
+
+def test_a_space_of_a_structure_is_set_or_taken_off_again_and_again():
+    assert STRUCTURE_SPACE.transition("set").check(ABSENT) == SPACE_SET
+    assert STRUCTURE_SPACE.transition("set").check(SPACE_REMOVED) == SPACE_SET
+    assert STRUCTURE_SPACE.transition("remove").check(SPACE_SET) == SPACE_REMOVED
+    assert STRUCTURE_SPACE.transition("remove").check(SPACE_REMOVED) == SPACE_REMOVED
 
 
 def test_a_machine_refuses_a_transition_to_an_unknown_state():
