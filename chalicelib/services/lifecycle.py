@@ -6,6 +6,7 @@ import logging
 from chalicelib.domain import clock, entities
 from chalicelib.domain.errors import InvalidInput, Problem, SuccessorRequired
 from chalicelib.domain.memberships import MEMBERSHIP, PENDING, PRINCIPAL, ROLE, default_spaces, membership_active
+from chalicelib.domain.subscriptions import SUBSCRIPTION
 from chalicelib.services.auth import CurrentSession, end_all_sessions
 from chalicelib.store import accounts, memberships, structures
 
@@ -54,8 +55,10 @@ def deactivate(current: CurrentSession, successors: dict[str, str]) -> None:
         raise InvalidInput(fields=problems)
     suspended = [m for m in account.memberships if MEMBERSHIP.transition("suspend").allows(m.status)]
     withdrawn = [m for m in account.memberships if MEMBERSHIP.transition("withdraw").allows(m.status)]
+    # Pending subscription requests go too: nobody may validate what a deactivated account asked.
+    asked = [s for s in account.subscriptions if s.status == SUBSCRIPTION.transition("request").target]
     accounts.deactivate_account(account.profile, suspended, withdrawn, transfers, clock.now(),
-                                default_spaces(PRINCIPAL))
+                                default_spaces(PRINCIPAL), asked)
     ended = end_all_sessions(current.user_id)
     log.info("account %s deactivated; %d structure(s) handed over, %d request(s) withdrawn, %d session(s) ended",
-             current.user_id, len(transfers), len(withdrawn), ended)
+             current.user_id, len(transfers), len(withdrawn) + len(asked), ended)

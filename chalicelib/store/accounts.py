@@ -8,8 +8,9 @@ from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import VersionConflict
 from chalicelib.domain.memberships import DEFAULT_HABILITATION, MEMBERSHIP
 from chalicelib.domain.states import Transition
-from chalicelib.domain.subscriptions import VALID
+from chalicelib.domain.subscriptions import SUBSCRIPTION, VALID
 from chalicelib.store import memberships as membership_store
+from chalicelib.store import subscriptions as subscription_store
 from chalicelib.store.common import allowed_states, commit, entity
 from chalicelib.store.models import (
     PROFILE_SK,
@@ -208,7 +209,8 @@ def add_attachment(user_id: str, attachment: entities.Attachment) -> None:
 
 
 def deactivate_account(profile: entities.UserProfile, suspended: list[entities.Membership],
-                       withdrawn: list[entities.Membership], transfers: list[tuple], moment, manager_spaces) -> None:
+                       withdrawn: list[entities.Membership], transfers: list[tuple], moment, manager_spaces,
+                       withdrawn_subscriptions: list[entities.Subscription] = ()) -> None:
     """Hand over every structure the user leads (``transfers``: structure, former, successor, the structure's pending
     requests that the successor gets copies of), suspend its links, withdraw its pending requests (and their copies)
     and deactivate the account: one transaction, so that no structure is ever left without its principal manager and
@@ -219,6 +221,7 @@ def deactivate_account(profile: entities.UserProfile, suspended: list[entities.M
     successor_copies = [copy for _, _, successor, pending in transfers
                         for copy in membership_store.request_copies(successor.user_id, pending)]
     suspend, withdraw = MEMBERSHIP.transition("suspend"), MEMBERSHIP.transition("withdraw")
+    remove = SUBSCRIPTION.transition("remove")
 
     def write(transaction):
         for structure, _, successor, _ in transfers:
@@ -233,6 +236,9 @@ def deactivate_account(profile: entities.UserProfile, suspended: list[entities.M
             transaction.delete(copy)
         for copy in successor_copies:
             transaction.save(copy)
+        for subscription in withdrawn_subscriptions:
+            transaction.delete(subscription_store.key_item(subscription),
+                               condition=allowed_states(Subscription, Subscription.status, remove))
         transaction.update(
             _profile_key(profile.user_id, profile.version),
             actions=[UserProfile.status.set(ACCOUNT.transition("deactivate").target),

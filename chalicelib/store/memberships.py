@@ -23,6 +23,7 @@ from chalicelib.domain.errors import MembershipExists
 from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED
 from chalicelib.domain.states import Transition
 from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, MODIFICATION, VALID
+from chalicelib.domain.subscriptions import PENDING as SUBSCRIPTION_PENDING
 from chalicelib.store import subscriptions as subscription_store
 from chalicelib.store.common import allowed_states, commit, entity, iso_date, iso_text, manager_check
 from chalicelib.store.models import (
@@ -48,6 +49,7 @@ log = logging.getLogger(__name__)
 
 # What a membership copies of its member's profile (so that managers' lists are one Query).
 MEMBER_COPIES = ("first_name", "last_name", "contact_email", "address_line1", "postal_code", "city")
+SUBSCRIPTION_COPIES = ("first_name", "last_name", "contact_email")
 # A transaction holds at most 100 items: request copies past this many are written (or removed) right after it.
 COPIES_IN_TRANSACTION = 50
 COPY_PREFIX = "MANAGE#"
@@ -434,8 +436,12 @@ def refresh_member_copies(user_id: str, values: dict) -> int:
     refreshed = 0
     items = list(Membership.query(user_pk(user_id), Membership.sk.startswith(MEMBERSHIP_PREFIX)))
     items += [item for item in Item.structure_members.query(_copies_pk(user_id)) if isinstance(item, RequestCopy)]
+    # Pending subscription requests carry the requester's name and e-mail for their managers' list too.
+    items += [item for item in Subscription.query(user_pk(user_id), Subscription.sk.startswith(SUBSCRIPTION_PREFIX))
+              if item.status == SUBSCRIPTION_PENDING]
     for item in items:
-        changes = {name: values.get(name) for name in MEMBER_COPIES if getattr(item, name) != values.get(name)}
+        copied = SUBSCRIPTION_COPIES if isinstance(item, Subscription) else MEMBER_COPIES
+        changes = {name: values.get(name) for name in copied if getattr(item, name) != values.get(name)}
         if not changes:
             continue
         try:

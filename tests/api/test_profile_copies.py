@@ -30,7 +30,8 @@ def test_managers_see_the_name_and_address_a_member_saves(client, stream, dynamo
     assert (before["first_name"], before["last_name"]) == ("Julie", "LEROY")
     dynamodb_calls.clear()
     assert profile_copies.handle(stream.read()) == 1
-    assert dynamodb_calls == ["Query", "Query", "UpdateItem"]  # her memberships, her requests' copies, the change
+    # Her memberships, her requests' copies, her subscriptions (pending ones carry her name too), the change.
+    assert dynamodb_calls == ["Query", "Query", "Query", "UpdateItem"]
     after = julie_as_paul_sees_her(client, paul, sid)
     assert (after["first_name"], after["last_name"]) == ("Juliette", "LEROY-MARTIN")
     assert "Paris" in json.dumps(after, ensure_ascii=False)

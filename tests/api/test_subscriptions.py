@@ -359,3 +359,28 @@ def test_the_navigation_follows_the_spaces_held(client, cookies):
     assert "Activité du gestionnaire" not in body(send(client, "GET", "/me", cookie=cookies["julie"]))["spaces"]
     account = body(send(client, "GET", "/account", cookie=cookies["julie"]))
     assert account["me"]["spaces"] == ["Accueil connecté", "Factures émises", "Sollicitations émises", "Mon Compte"]
+
+
+# --- what follows a person's account ------------------------------------------------------------------------------
+
+def test_a_pending_request_shows_the_name_its_requester_saves(client, cookies, menuiserie, stream):
+    ask(client, cookies["julie"], menuiserie)
+    from tests.api.conftest import update_payload
+
+    account = body(send(client, "GET", "/account", cookie=cookies["julie"]))
+    assert send(client, "PUT", "/account", update_payload(account, last_name="LEROY-MARTIN"),
+                cookie=cookies["julie"]).status_code == 200
+    run_stream(stream)
+    (request,) = pending(client, cookies["paul"], menuiserie)
+    assert request["last_name"] == "LEROY-MARTIN"
+
+
+def test_deactivating_an_account_withdraws_its_pending_subscription_requests(client, cookies, menuiserie):
+    ask(client, cookies["julie"], menuiserie)
+    assert send(client, "POST", "/account/deactivation", {"successors": {}},
+                cookie=cookies["julie"]).status_code == 204
+    assert pending(client, cookies["paul"], menuiserie) == []
+    from chalicelib.store import subscriptions
+
+    statuses = {s.space: s.status for s in subscriptions.of_user(user_id(JULIE), menuiserie)}
+    assert "Factures reçues" not in statuses and statuses["Factures émises"] == "VALIDE"  # kept for a reactivation
