@@ -149,3 +149,8 @@ def subscription_options(options) -> schemas.SubscriptionOptions:
                                        status=s.status) for s in options.held],
         validated_at_once=options.validated_at_once,
     )
+
+
+def structure_space_row(setting) -> schemas.StructureSpaceRow:
+    return schemas.StructureSpaceRow(space=setting.space, status=setting.status, habilitation=setting.habilitation,
+                                     changed_at=setting.changed_at)

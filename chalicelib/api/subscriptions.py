@@ -87,12 +87,10 @@ def structure_spaces(session, structure_id, **_):
           status=202, membership_of="structure_id")
 def set_structure_space(session, body, structure_id, **_):
     """Set a space for the whole structure; the users' automatic requests follow a moment later (202)."""
-    from chalicelib.api import schemas
+    from chalicelib.api.shapes import structure_space_row
     from chalicelib.services import subscriptions
 
-    setting = subscriptions.set_space(session, structure_id, body.space, body.habilitation)
-    return 202, schemas.StructureSpaceRow(space=setting.space, status=setting.status,
-                                          habilitation=setting.habilitation, changed_at=setting.changed_at)
+    return 202, structure_space_row(subscriptions.set_space(session, structure_id, body.space, body.habilitation))
 
 
 @endpoint(blueprint, "/structures/{structure_id}/spaces/holders", "GET", query="SpaceHoldersQuery",
@@ -106,11 +104,10 @@ def space_holders(session, query, structure_id, **_):
 
 
 @endpoint(blueprint, "/structures/{structure_id}/spaces/remove", "POST", body="StructureSpaceRemoval",
-          response="SpaceHolders", status=202, membership_of="structure_id")
+          response="StructureSpaceRow", status=202, membership_of="structure_id")
 def remove_structure_space(session, body, structure_id, **_):
     """Take a space off the structure; its subscriptions are revoked a moment later (202)."""
-    from chalicelib.api import schemas
+    from chalicelib.api.shapes import structure_space_row
     from chalicelib.services import subscriptions
 
-    return 202, schemas.SpaceHolders(space=body.space,
-                                     users=subscriptions.remove_space(session, structure_id, body.space))
+    return 202, structure_space_row(subscriptions.remove_space(session, structure_id, body.space))

@@ -280,7 +280,7 @@ def test_a_space_set_on_the_structure_reaches_every_user_off_the_request_path(cl
     assert body(holders) == {"space": "Sollicitations reçues", "users": 3}
     removal = send(client, "POST", f"/structures/{menuiserie}/spaces/remove", {"space": "Sollicitations reçues"},
                    cookie=cookies["paul"])
-    assert removal.status_code == 202 and body(removal)["users"] == 3
+    assert removal.status_code == 202 and body(removal)["status"] == "RETIRE"
     assert run_stream(stream)["structure_spaces"] == 3
     for who in ("paul", "julie", "marc"):
         assert my_rows(client, cookies[who], menuiserie, "Sollicitations reçues") == {}, who
