@@ -124,6 +124,12 @@ def service_status(link_status: str, own_status: str | None) -> str:
     return own_status
 
 
+def attached_services(membership) -> list[str]:
+    """The codes of the services a rattachement reaches (none: the whole structure): a refused service reaches
+    nothing, so no subscription is asked or granted for it."""
+    return [service.code for service in membership.services if service.status != REFUSED]
+
+
 def service_date_problems(choices: list[dict], valid_from: date, today: date, field: str = "services") -> dict:
     """The problems of the dates a request gives per service: none in the past, and an end not before its start (the
     request's own start for a service that gives none). Keyed by field path (``services.1.valid_from``)."""

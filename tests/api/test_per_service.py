@@ -159,3 +159,16 @@ def test_a_decision_names_services_by_valid_codes(client, cookies, ebenisterie):
     assert response.status_code == 422
     assert "requests.0.validated_services.0" in body(response)["fields"]
     assert "Services à valider" in body(response)["fields"]["requests.0.validated_services.0"]
+
+
+def test_a_refused_service_reaches_no_subscription(client, cookies, ebenisterie):
+    ask(client, cookies["paul"], ebenisterie, services=["ATELIER", "POSE"])
+    target = {"structure_id": ebenisterie, "user_id": user_id(PAUL), "refused_services": ["POSE"]}
+    decide(client, cookies["claire"], "VALIDER", [target])
+    options = body(send(client, "GET", f"/structures/{ebenisterie}/subscription-options", cookie=cookies["paul"]))
+    assert [s["code"] for s in options["services"]] == ["ATELIER"]
+    payload = {"space": "Factures reçues", "rows": [{"service_code": "POSE", "habilitation": "MODIFICATION"}],
+               "valid_from": "2026-11-27"}
+    response = send(client, "POST", f"/structures/{ebenisterie}/subscriptions", payload, cookie=cookies["paul"])
+    assert response.status_code == 422, response.body
+    assert "POSE" in body(response)["fields"]["rows.0.service_code"]

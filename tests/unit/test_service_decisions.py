@@ -14,6 +14,7 @@ from chalicelib.domain.memberships import (
     PENDING,
     REFUSED,
     VALIDATED,
+    attached_services,
     decide_services,
     service_date_problems,
     service_status,
@@ -98,3 +99,17 @@ def test_a_decision_names_only_the_request_s_services_and_each_one_way():
     with pytest.raises(ServiceDecidedTwice) as twice:
         decide_services(services, validated=["B"], refused=["B"], default=VALIDATED)
     assert twice.value.params == {"code": "B"}
+
+
+def test_a_refused_service_is_not_attached():
+    from chalicelib.domain.entities import Membership
+
+    def link(*services):
+        return Membership(
+            user_id="u", structure_id="s", identifier="i", designation="d", role="UTILISATEUR", manager_scope=None,
+            status=VALIDATED, valid_from=TODAY, valid_until=None, comment=None, services=list(services),
+            requested_at=None, decided_at=None, decided_by=None, decision_reason=None, first_name="f",
+            last_name="l", contact_email="e", address_line1=None, postal_code=None, city=None)
+
+    assert attached_services(link(ServiceRef("A", "a", VALIDATED), ServiceRef("B", "b", REFUSED))) == ["A"]
+    assert attached_services(link()) == []  # the whole structure
