@@ -207,7 +207,7 @@ class MembershipRow(Response):
     manager_scope: Scope | None
     valid_from: date
     valid_until: date | None
-    services: list[Service]
+    services: list["MembershipService"]
     comment: str | None
     requested_at: Instant
     decided_at: Instant | None
@@ -341,7 +341,7 @@ class MembershipRequest(Request):
     valid_from: date
     valid_until: date | None = None
     comment: _text(255, multiline=True) | None = None
-    services: list[ServiceCode] = Field(default_factory=list, max_length=15)
+    services: list["ServiceRequested"] = Field(default_factory=list, max_length=15)
 
 
 class LeaveRequest(Request):
@@ -407,7 +407,7 @@ class PendingRequest(Response):
     valid_from: date
     valid_until: date | None
     comment: str | None
-    services: list[Service]
+    services: list["MembershipService"]
     requested_at: Instant
 
 
@@ -419,6 +419,9 @@ class ManagerRequests(Response):
 class DecisionTarget(Request):
     structure_id: _text(64, 1)
     user_id: _text(64, 1)
+    # Services of the request decided otherwise than the decision says (none named: all as it says).
+    validated_services: list[ServiceCode] = Field(default_factory=list, max_length=15)
+    refused_services: list[ServiceCode] = Field(default_factory=list, max_length=15)
 
 
 class Decision(Request):
@@ -645,3 +648,33 @@ class Error(Response):
     code: str
     message: str
     fields: dict[str, str]
+
+
+# --- Rattachements decided service by service (guide §4, « Liste des services ») ------------------------------------
+
+class ServiceChoice(Request):
+    """A service a request asks for, with its own « Date Début », « Date Fin » and « Commentaires » (the request's
+    dates when absent)."""
+
+    code: ServiceCode
+    valid_from: date | None = None
+    valid_until: date | None = None
+    comment: _text(255) | None = None
+
+
+# A service of a request is its code alone (the request's dates), or a ``ServiceChoice`` with its own.
+ServiceRequested = Annotated[ServiceChoice, BeforeValidator(
+    lambda value: {"code": value} if isinstance(value, str) else value,
+    json_schema_input_type=ServiceCode | ServiceChoice,
+)]
+
+
+class MembershipService(Service):
+    """A service of a rattachement, with its own « Statut du rattachement », dates and comment."""
+
+    status: MembershipStatus
+    valid_from: date
+    valid_until: date | None
+    comment: str | None
+
+# --- end of the rattachements decided service by service -----------------------------------------------------------

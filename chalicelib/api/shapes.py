@@ -46,7 +46,8 @@ def account_head(profile, previous_login_at, model=schemas.AccountHead, spaces=N
 
 
 def _services(refs) -> list:
-    return [schemas.Service(code=s.code, name=s.name) for s in (refs or [])]
+    return [schemas.MembershipService(code=s.code, name=s.name, status=s.status, valid_from=s.valid_from,
+                                      valid_until=s.valid_until, comment=s.comment) for s in (refs or [])]
 
 
 def membership_row(m) -> schemas.MembershipRow:

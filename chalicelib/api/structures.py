@@ -153,6 +153,6 @@ def decide_requests(session, body, language, **_):
                                  [t.model_dump() for t in body.requests])
     return schemas.DecisionResults(results=[
         schemas.DecisionResult(structure_id=r.structure_id, user_id=r.user_id, status=r.status,
-                               error=say(r.error, language) if r.error else None)
+                               error=say(r.error, language, **r.error_params) if r.error else None)
         for r in results
     ])

@@ -43,8 +43,15 @@ class Credentials:
 
 @dataclass(frozen=True)
 class ServiceRef:
+    """A service of a rattachement, decided on its own (guide §4, « Liste des services »). A service stored before
+    services had their own status, dates and comment reads with its rattachement's."""
+
     code: str
     name: str
+    status: str | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    comment: str | None = None
 
 
 @dataclass

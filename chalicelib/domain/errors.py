@@ -54,6 +54,18 @@ class SearchNeedsCriterion(InvalidInput):
     code = "search_needs_criterion"
 
 
+class ServiceNotRequested(InvalidInput):
+    """A decision names a service its request does not ask for (``code``)."""
+
+    code = "service_not_in_request"
+
+
+class ServiceDecidedTwice(InvalidInput):
+    """A decision names one service (``code``) both to validate and to refuse."""
+
+    code = "service_decided_twice"
+
+
 # Refused as sent ----------------------------------------------------------------------------------------------------
 
 class WrongCurrentPassword(DomainError):

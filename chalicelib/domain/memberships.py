@@ -1,7 +1,9 @@
 """Rattachements: their statuses and roles as state machines, default spaces, and who may do what in a structure."""
 
+from dataclasses import replace
 from datetime import date
 
+from .errors import Problem, ServiceDecidedTwice, ServiceNotRequested
 from .states import ABSENT, StateMachine
 from .subscriptions import (
     ACCOUNT_SPACE,
@@ -99,3 +101,63 @@ def holds_manager_role(membership) -> bool:
 def listed(membership) -> bool:
     """A rattachement the user still sees (an ended one is history)."""
     return membership is not None and membership.status != DELETED
+
+
+# Services decided one by one (guide §4, « Liste des services »: « Statut du rattachement » per service) ---------------
+
+def summary_status(service_statuses) -> str:
+    """The status of a rattachement whose services are decided one by one: validated as soon as one service is,
+    refused once every one was, pending while undecided."""
+    statuses = list(service_statuses)
+    if VALIDATED in statuses:
+        return VALIDATED
+    if statuses and all(status == REFUSED for status in statuses):
+        return REFUSED
+    return PENDING
+
+
+def service_status(link_status: str, own_status: str | None) -> str:
+    """What one service of a rattachement shows: its own decision; the link's status when it has none (stored before
+    services had their own), or when the link is suspended or ended (its validated services go with it)."""
+    if own_status is None or (link_status in (DEACTIVATED, DELETED) and own_status != REFUSED):
+        return link_status
+    return own_status
+
+
+def attached_services(membership) -> list[str]:
+    """The codes of the services a rattachement reaches (none: the whole structure): a refused service reaches
+    nothing, so no subscription is asked or granted for it."""
+    return [service.code for service in membership.services if service.status != REFUSED]
+
+
+def service_date_problems(choices: list[dict], valid_from: date, today: date, field: str = "services") -> dict:
+    """The problems of the dates a request gives per service: none in the past, and an end not before its start (the
+    request's own start for a service that gives none). Keyed by field path (``services.1.valid_from``)."""
+    problems = {}
+    for index, choice in enumerate(choices):
+        start, end = choice.get("valid_from"), choice.get("valid_until")
+        for name, day in (("valid_from", start), ("valid_until", end)):
+            if day is not None and day < today:
+                problems[f"{field}.{index}.{name}"] = Problem("dates.past_service", {"code": choice["code"]})
+        until = f"{field}.{index}.valid_until"
+        if end is not None and until not in problems and end < (start or valid_from):
+            problems[until] = Problem("dates.order_service", {"code": choice["code"]})
+    return problems
+
+
+def decide_services(services: list, validated: list[str], refused: list[str], default: str) -> list:
+    """The services of a request (``entities.ServiceRef``) with their decision: those named to validate or to refuse,
+    the others as the decision says (``default``). Naming a service the request does not ask for, or one service both
+    ways, refuses the decision."""
+    requested = {service.code for service in services}
+    for code in (*validated, *refused):
+        if code not in requested:
+            raise ServiceNotRequested(code=code)
+    both = sorted(set(validated) & set(refused))
+    if both:
+        raise ServiceDecidedTwice(code=both[0])
+
+    def decision(code: str) -> str:
+        return VALIDATED if code in validated else REFUSED if code in refused else default
+
+    return [replace(service, status=decision(service.code)) for service in services]

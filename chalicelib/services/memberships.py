@@ -2,7 +2,7 @@
 leaving a structure and the transfer of the principal-manager role."""
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from chalicelib.domain import clock, entities
@@ -14,6 +14,8 @@ from chalicelib.domain.errors import (
     NotFound,
     PrincipalRoleNeedsSuccessor,
     Problem,
+    ServiceDecidedTwice,
+    ServiceNotRequested,
     SolePrincipal,
     SuccessorRequired,
     UserNotFound,
@@ -29,11 +31,14 @@ from chalicelib.domain.memberships import (
     SECONDARY,
     USER,
     VALIDATED,
+    decide_services,
     default_spaces,
     holds_manager_role,
     listed,
     manages,
     membership_active,
+    service_date_problems,
+    summary_status,
 )
 from chalicelib.domain.search import normalise_text
 from chalicelib.services.auth import CurrentSession
@@ -48,6 +53,7 @@ class DecisionOutcome:
     user_id: str
     status: str | None = None
     error: str | None = None  # a message key: this request could not be decided, the others went on
+    error_params: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -112,6 +118,19 @@ def _services_by_code(services, codes: list[str], field: str) -> list[entities.S
     return chosen
 
 
+def _requested_services(services, data: dict, status: str) -> list[entities.ServiceRef]:
+    """The services a request asks for, each with its own dates and comment (the request's dates by default)."""
+    choices = {}
+    for choice in data["services"]:
+        choices.setdefault(choice["code"], choice)
+    return [
+        replace(ref, status=status, valid_from=choices[ref.code].get("valid_from") or data["valid_from"],
+                valid_until=choices[ref.code].get("valid_until") or data["valid_until"],
+                comment=choices[ref.code].get("comment") or None)
+        for ref in _services_by_code(services, list(choices), "services")
+    ]
+
+
 def _check_dates(valid_from, valid_until) -> None:
     if valid_until is not None and valid_until < valid_from:
         raise InvalidInput(fields={"valid_until": Problem("dates.order")})
@@ -137,12 +156,15 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> entities.
     """« Valider » of the request form: pending until a manager of the structure decides; its principal is told, and
     every manager finds it in « Activité du gestionnaire »."""
     _check_dates(data["valid_from"], data["valid_until"])
+    problems = service_date_problems(data["services"], data["valid_from"], clock.today())
+    if problems:
+        raise InvalidInput(fields=problems)
     structure, services = structures.get_structure_with_services(structure_id)
     if structure is None or structure.status != ACTIVE:
         raise NotFound()
-    chosen = _services_by_code(services, data["services"], "services")
-    user = own_profile(current)
     pending = MEMBERSHIP.transition("request").target
+    chosen = _requested_services(services, data, pending)
+    user = own_profile(current)
     membership = new_membership(structure, user, USER, pending, data["valid_from"], data["valid_until"],
                                 data.get("comment") or None, chosen, clock.now())
     memberships.request_membership(membership, _managers(memberships.members(structure_id, VALIDATED)))
@@ -275,11 +297,13 @@ def managed_structures(current: CurrentSession) -> ManagerRequests:
 
 
 def decide(current: CurrentSession, validated: bool, reason: str | None, targets: list[dict]) -> list[DecisionOutcome]:
-    """Validate or refuse each request on its own; one that cannot be decided is reported, the others go on."""
+    """Validate or refuse each request on its own; one that cannot be decided is reported, the others go on. A target
+    may name services to validate and services to refuse, the others go as the decision says: the request is validated
+    if one of its services is, refused if all are."""
     from chalicelib.mail import sender
 
     managed = {m.structure_id: m for m in managed_structures(current).managed}
-    transition = MEMBERSHIP.transition("validate" if validated else "refuse")
+    decision = MEMBERSHIP.transition("validate" if validated else "refuse")
     results, structures_read = [], {}
     for target in targets:
         structure_id, user_id = target["structure_id"], target["user_id"]
@@ -290,10 +314,18 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
             outcome.error = "forbidden"
             continue
         request_item = memberships.get_membership(user_id, structure_id)
-        if request_item is None or not transition.allows(request_item.status):
+        if request_item is None or not decision.allows(request_item.status):
             memberships.drop_copy(current.user_id, structure_id, user_id)
             outcome.error = "request_not_pending"
             continue
+        try:
+            request_item.services = decide_services(request_item.services, target.get("validated_services") or [],
+                                                    target.get("refused_services") or [], decision.target)
+        except (ServiceNotRequested, ServiceDecidedTwice) as error:
+            outcome.error, outcome.error_params = error.code, error.params
+            continue
+        status = summary_status(s.status for s in request_item.services) if request_item.services else decision.target
+        transition = MEMBERSHIP.transition("validate" if status == VALIDATED else "refuse")
         user = accounts.get_profile(user_id)
         if user is None or user.status != ACTIVE:
             outcome.error = "request_of_inactive_account"
@@ -310,7 +342,10 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
             outcome.error = "request_not_pending"
             continue
         outcome.status = transition.target
-        sender.send("rattachement_valide" if validated else "rattachement_refuse", user,
-                    {"structure": structure, "membership": request_item, "reason": reason})
+        sender.send("rattachement_valide" if transition.target == VALIDATED else "rattachement_refuse", user, {
+            "structure": structure, "membership": request_item, "reason": reason,
+            "validated": [s for s in request_item.services if s.status == VALIDATED],
+            "refused": [s for s in request_item.services if s.status != VALIDATED],
+        })
         log.info("request of %s to %s %s by %s", user_id, structure_id, outcome.status, current.user_id)
     return results

@@ -12,6 +12,7 @@ from chalicelib.domain.memberships import (
     DEFAULT_HABILITATION,
     PRINCIPAL,
     VALIDATED,
+    attached_services,
     holds_manager_role,
     manages,
     membership_active,
@@ -77,7 +78,7 @@ def options(current: CurrentSession, structure_id: str) -> Options:
     """What « Ajouter un abonnement » offers on a structure."""
     membership, at_once, record = _attached(current, structure_id)
     names = {s.code: s.name for s in record.services if s.active}
-    codes = allowed_services([s.code for s in membership.services], list(names))
+    codes = allowed_services(attached_services(membership), list(names))
     statuses = _space_statuses(record)
     return Options(
         structure=record.structure, services=[(code, names.get(code)) for code in codes],
@@ -114,7 +115,7 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> list[enti
     if problem:
         problems["valid_from"] = problem
     names = {s.code: s.name for s in record.services if s.active}
-    allowed = allowed_services([s.code for s in membership.services], list(names))
+    allowed = allowed_services(attached_services(membership), list(names))
     held = {(s.service_code, s.habilitation) for s in store.of_user(current.user_id, structure_id) if s.space == space}
     problems.update(_row_problems(data["rows"], allowed, held))
     if problems:
@@ -321,7 +322,7 @@ def apply_structure_space(structure_id: str, space: str) -> int:
             continue
         at_once = member.user_id == setting.changed_by  # its author needs no decision; every other list waits
         transition = SUBSCRIPTION.transition("grant" if at_once else "request")
-        for code in structure_level_targets([s.code for s in member.services], list(names)):
+        for code in structure_level_targets(attached_services(member), list(names)):
             if (member.user_id, code, setting.habilitation) in held:
                 continue
             written += store.add_if_absent(entities.Subscription(

@@ -20,7 +20,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.domain import entities
 from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import MembershipExists
-from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED
+from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED, service_status
 from chalicelib.domain.states import Transition
 from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, MODIFICATION, VALID
 from chalicelib.domain.subscriptions import PENDING as SUBSCRIPTION_PENDING
@@ -67,11 +67,29 @@ def _copies_pk(requester_id: str) -> str:
     return f"COPIES#{requester_id}"
 
 
+def _service_refs(item, valid_from, valid_until) -> list[entities.ServiceRef]:
+    """A rattachement's services; one stored without a status of its own (before services had one) reads with the
+    rattachement's status, dates and comment."""
+    return [
+        entities.ServiceRef(
+            s.code, s.name, status=service_status(item.status, s.status),
+            valid_from=(iso_date(s.valid_from) or valid_from) if s.status else valid_from,
+            valid_until=iso_date(s.valid_until) if s.status else valid_until,
+            comment=s.comment if s.status else item.comment,
+        )
+        for s in (item.services or [])
+    ]
+
+
+def _stored_services(services: list[entities.ServiceRef]) -> list[ServiceRef] | None:
+    return [ServiceRef(code=s.code, name=s.name, status=s.status, valid_from=iso_text(s.valid_from),
+                       valid_until=iso_text(s.valid_until), comment=s.comment) for s in services] or None
+
+
 def to_membership(item) -> entities.Membership:
-    return entity(
-        entities.Membership, item, valid_from=iso_date(item.valid_from), valid_until=iso_date(item.valid_until),
-        services=[entities.ServiceRef(s.code, s.name) for s in (item.services or [])],
-    )
+    valid_from, valid_until = iso_date(item.valid_from), iso_date(item.valid_until)
+    return entity(entities.Membership, item, valid_from=valid_from, valid_until=valid_until,
+                  services=_service_refs(item, valid_from, valid_until))
 
 
 def _fields(membership: entities.Membership) -> dict:
@@ -80,7 +98,7 @@ def _fields(membership: entities.Membership) -> dict:
         if name not in ("valid_from", "valid_until", "services")
     } | {
         "valid_from": iso_text(membership.valid_from), "valid_until": iso_text(membership.valid_until),
-        "services": [ServiceRef(code=s.code, name=s.name) for s in membership.services] or None,
+        "services": _stored_services(membership.services),
     }
 
 
@@ -250,11 +268,15 @@ def decide_request(
     reason: str | None, moment: datetime, spaces, habilitation: str,
 ) -> None:
     """Validate (with the default subscriptions of the role) or refuse a pending request, once, while its author's
-    account is active; every manager's copy of it goes."""
+    account is active; every manager's copy of it goes. ``request.services`` carry each service's decision: only the
+    validated ones get subscriptions (none named: the whole structure)."""
     bind()
     actions = [*_status_actions(request, transition.target), Membership.decided_at.set(moment),
                Membership.decided_by.set(manager.user_id)]
     actions.append(Membership.decision_reason.set(reason) if reason else Membership.decision_reason.remove())
+    if request.services:
+        actions.append(Membership.services.set(_stored_services(request.services)))
+    granted = [s for s in request.services if s.status == VALIDATED]
     copies, rest = _copies_of(request.user_id, request.structure_id), []
 
     def write(transaction):
@@ -265,8 +287,7 @@ def decide_request(
         transaction.update(_key_item(request), actions=actions,
                            condition=allowed_states(Membership, Membership.status, transition))
         if transition.target == VALIDATED:
-            for subscription in _subscription_items(structure, request.user_id, request.services, spaces,
-                                                    habilitation):
+            for subscription in _subscription_items(structure, request.user_id, granted, spaces, habilitation):
                 transaction.save(subscription)
         rest = _write_in_parts(transaction, copies, delete=True)
 

@@ -37,8 +37,15 @@ from chalicelib import settings
 
 
 class ServiceRef(MapAttribute):
+    """A service of a rattachement. Its own decision, dates and comment are absent from the items stored before
+    services had them: such a service reads with its rattachement's (no migration)."""
+
     code = UnicodeAttribute()
     name = UnicodeAttribute()
+    status = UnicodeAttribute(null=True)
+    valid_from = UnicodeAttribute(null=True)  # ISO date
+    valid_until = UnicodeAttribute(null=True)
+    comment = UnicodeAttribute(null=True)
 
 
 class StructureMembersIndex(GlobalSecondaryIndex):

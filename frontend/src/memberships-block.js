@@ -8,11 +8,11 @@ import { t } from './i18n.js';
 import { showAlert } from './layout.js';
 import {
   $, closeModal, el, emptyRow, fillPerPage, membershipStatusText, openModal, pagination, personName, selectCell,
-  servicesText, td,
+  serviceStatusList, servicesText, td,
 } from './ui.js';
 
 const PRINCIPAL = 'GESTIONNAIRE_PRINCIPAL';
-const COLUMNS = 6; // selection, identifier, designation, role, status, actions
+const COLUMNS = 7; // selection, identifier, designation, role, status, services, actions
 
 /** « Consulter la structure », « Consulter la demande », « Supprimer » (onDelete(button)) of a row. */
 function actionsCell(row, index, onDelete) {
@@ -34,14 +34,16 @@ function actionsCell(row, index, onDelete) {
   return el('td', {}, el('div', { className: 'app-row-actions' }, view, request, remove));
 }
 
-/** A line of the table: selection box, identifier, designation, role, status, actions. */
+/** A line of the table: selection box, identifier, designation, role, status, services (each with its own status
+ * and dates), actions. */
 function membershipRow(row, index, { checked, onDelete }) {
   return el('tr', { dataset: { structureId: row.structure_id }, 'aria-selected': checked ? 'true' : null },
     selectCell({
       id: `membership-select-${index}`, name: 'membership-select', value: row.structure_id, checked,
       label: t('memberships.select', { designation: row.designation }),
     }),
-    td(row.identifier), td(row.designation), td(row.role), td(membershipStatusText(row)), actionsCell(row, index, onDelete));
+    td(row.identifier), td(row.designation), td(row.role), td(membershipStatusText(row)),
+    td(serviceStatusList(row.services, { id: `membership-services-${index}` })), actionsCell(row, index, onDelete));
 }
 
 /** A line of the confirmation window's table. */

@@ -284,3 +284,24 @@ export function closeModal(dialog) {
   if (window.dsfr && typeof window.dsfr === 'function') window.dsfr(dialog).modal.conceal(false, false);
   else dialog.classList.remove('fr-modal--opened');
 }
+
+// ---------------------------------------------------------------- services decided one by one
+
+/** « à partir du 01/12/2026 » or « du 01/12/2026 au 30/06/2027 » of a service of a rattachement. */
+export function serviceDatesText(service) {
+  const from = formatDay(service.valid_from);
+  return service.valid_until
+    ? t('services.from_until', { from, until: formatDay(service.valid_until) })
+    : t('services.from', { from });
+}
+
+/**
+ * Each service of a rattachement with its status and dates (« ATELIER - Atelier : VALIDEE, à partir du … »), as a
+ * list; « Toute la structure » for a rattachement to the whole structure.
+ */
+export function serviceStatusList(services, { id } = {}) {
+  if (!services || !services.length) return el('span', { id }, t('services.whole'));
+  return el('ul', { className: 'app-service-lines', id }, ...services.map((s) => el('li', {}, t('services.line', {
+    code: s.code, name: s.name, status: s.status, dates: serviceDatesText(s),
+  }))));
+}

@@ -244,7 +244,8 @@ def test_a_request_waits_for_the_manager_who_is_mailed(client, cookies):
     assert response.status_code == 201, response.body
     row = body(response)
     assert (row["status"], row["role"], row["active"]) == ("EN_COURS_DE_VALIDATION", "UTILISATEUR", False)
-    assert row["services"] == [{"code": "ATELIER", "name": "Atelier"}]
+    assert row["services"] == [{"code": "ATELIER", "name": "Atelier", "status": "EN_COURS_DE_VALIDATION",
+                                "valid_from": "2026-11-27", "valid_until": None, "comment": None}]
     (mail,) = sent_mails()
     assert mail["To"] == "contact@ebenisterie-martin.fr"
     assert mail["Subject"] == "Demande de rattachement à Ébénisterie Martin"

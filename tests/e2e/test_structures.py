@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -262,6 +262,83 @@ def test_search_errors_are_shown_next_to_the_field(own, new_context):
 
 
 # ---------------------------------------------------------------- (c) transfer of the principal manager's role
+
+
+def test_claire_asks_for_two_services_and_paul_validates_one_and_refuses_the_other(own, new_context):
+    """Guide §4, « Liste des services »: « Date Début », « Date Fin », « Commentaires » per service, decided one by one.
+    (After the paging test, which counts Claire's rattachements.)"""
+    paris = datetime.now(ZoneInfo("Europe/Paris")).date()
+    day = lambda d: d.strftime("%d/%m/%Y")  # noqa: E731
+    claire = person(new_context, own.url, CLAIRE)
+    claire.goto(own.url + "/rattachement-recherche.html?designation=menuiserie")
+    ready(claire)
+    claire.get_by_label("Sélectionner Menuiserie Dupont").check(force=True)
+    claire.get_by_role("button", name="Sélectionner", exact=True).click()
+    claire.wait_for_url(re.compile(r"/rattachement-demande\.html\?structure=\w+$"))
+    ready(claire)
+    for header in ("Date Début", "Date Fin", "Commentaires"):
+        expect(claire.get_by_role("columnheader", name=header, exact=True)).to_be_visible()
+    claire.locator("label[for=request-whole]").click()
+    claire.get_by_label("Rattacher au service MENINT - Menuiseries Intérieures").check()
+    claire.get_by_label("Rattacher au service MEUBLES - Meubles").check()
+    expect(claire.get_by_label("Date Début du service MENINT")).to_have_value(paris.isoformat())  # the request's
+    expect(claire.get_by_label("Date Début du service MOBURB")).to_have_count(0)  # not ticked: no line
+    claire.get_by_label("Commentaires du service MENINT").fill("Pose des portes")
+    expect(claire.locator("#request-services-body tr", has_text="MENINT")).to_contain_text("240 caractères restants")
+    claire.get_by_label("Date Début du service MEUBLES").fill((paris - timedelta(days=1)).isoformat())
+    claire.get_by_role("button", name="Valider", exact=True).click()
+    meubles_start = claire.get_by_label("Date Début du service MEUBLES")
+    expect(meubles_start).to_have_attribute("aria-invalid", "true")
+    expect(claire.locator("#form-errors")).to_contain_text(
+        "La « Date Début » du service MEUBLES ne peut pas être antérieure à aujourd'hui.")
+    assert axe_violations(claire) == []
+    later = paris + timedelta(days=7)
+    meubles_start.fill(later.isoformat())
+    claire.get_by_role("button", name="Valider", exact=True).click()
+    claire.wait_for_url("**/mon-compte.html")
+    ready(claire)
+    row = membership_row(claire, "Menuiserie Dupont")
+    expect(row).to_contain_text(f"MENINT - Menuiseries Intérieures : EN_COURS_DE_VALIDATION, à partir du {day(paris)}")
+    expect(row).to_contain_text(f"MEUBLES - Meubles : EN_COURS_DE_VALIDATION, à partir du {day(later)}")
+
+    # Paul keeps MENINT ticked, unticks MEUBLES, and validates.
+    paul = person(new_context, own.url, PAUL)
+    paul.goto(own.url + "/activite-gestionnaire.html")
+    ready(paul)
+    request_row = paul.locator("#requests-body tr", has_text="Claire MARTIN")
+    services = request_row.get_by_role("group", name="Services de la demande de Claire MARTIN pour Menuiserie Dupont")
+    expect(services.get_by_label("Valider le service MENINT - Menuiseries Intérieures")).to_be_checked()
+    expect(services).to_contain_text("Pose des portes")
+    expect(paul.locator("#requests-services-hint")).to_be_visible()
+    services.get_by_label("Valider le service MEUBLES - Meubles").uncheck(force=True)  # the DSFR draws it on its label
+    # Choosing a request's services selects it.
+    expect(paul.get_by_label("Sélectionner la demande de Claire MARTIN pour Menuiserie Dupont")).to_be_checked()
+    assert axe_violations(paul) == []
+    paul.get_by_role("button", name="Valider la sélection").click()
+    expect(paul.locator("#decision-alert")).to_contain_text(
+        "Claire MARTIN – Menuiserie Dupont : VALIDEE (services validés : MENINT ; refusés : MEUBLES)")
+    expect(paul.locator("#requests-body")).not_to_contain_text("Claire MARTIN")
+
+    # Claire: one service validated, with its subscriptions; the other refused.
+    open_account(claire, own.url)
+    row = membership_row(claire, "Menuiserie Dupont")
+    expect(row).to_contain_text("VALIDEE")
+    expect(row).to_contain_text(f"MENINT - Menuiseries Intérieures : VALIDEE, à partir du {day(paris)}")
+    expect(row).to_contain_text(f"MEUBLES - Meubles : REFUSEE, à partir du {day(later)}")
+    spaces = claire.locator("#subscriptions-body tr", has_text="Menuiserie Dupont")
+    expect(spaces.filter(has_text="Menuiseries Intérieures")).to_have_count(len(DEFAULT_SPACES))
+    expect(spaces.filter(has_text="Meubles")).to_have_count(0)
+    assert axe_violations(claire) == []
+    row.get_by_role("link", name="Consulter la demande").click()
+    claire.wait_for_url(re.compile(r"/structure\.html\?id=\w+#ma-demande$"))
+    ready(claire)
+    lines = claire.locator("#my-services-body tr")
+    expect(lines).to_have_count(2)
+    expect(lines.filter(has_text="MENINT")).to_contain_text("VALIDEE")
+    expect(lines.filter(has_text="MENINT")).to_contain_text("Pose des portes")
+    expect(lines.filter(has_text="MEUBLES")).to_contain_text("REFUSEE")
+    expect(lines.filter(has_text="MEUBLES")).to_contain_text(day(later))
+    assert axe_violations(claire) == []
 
 
 def test_paul_hands_menuiserie_dupont_over_to_marc_and_stays_as_user(own, new_context):

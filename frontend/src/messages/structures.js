@@ -235,6 +235,23 @@ export const FR = {
   'manager.transfer': 'Transférer le rôle de gestionnaire principal',
   'manager.transfer_text': "Désignez un utilisateur actif de la structure comme nouveau gestionnaire principal. Vous resterez rattaché à la structure en tant qu'utilisateur.",
   'manager.transferred_title': 'Rôle transféré',
+
+  // Services decided one by one (guide §4, « Liste des services »)
+  'request.service_valid_from': 'Date Début',
+  'request.service_valid_until': 'Date Fin',
+  'request.service_comment': 'Commentaires',
+  'request.service_status': 'Statut du rattachement',
+  'request.service_field': '{field} du service {code}',
+  'request.services_dates_hint': 'Pour chaque service coché, la « Date Début » reprend la date de début de validité ; modifiez-la, ajoutez une « Date Fin » ou des « Commentaires » si besoin.',
+  'services.line': '{code} - {name} : {status}, {dates}',
+  'services.from': 'à partir du {from}',
+  'services.from_until': 'du {from} au {until}',
+  'structure.my_services': 'Services de ma demande',
+  'manager.services_legend': 'Services de la demande de {name} pour {designation}',
+  'manager.validate_service': 'Valider le service {code} - {name}',
+  'manager.services_hint': 'Pour une demande portant sur plusieurs services, décochez les services à refuser avant de cliquer sur « Valider la sélection ».',
+  'manager.decided_services': '{line} (services validés : {validated} ; refusés : {refused})',
+  'manager.none': 'aucun',
 };
 
 export const EN = {
@@ -465,4 +482,21 @@ export const EN = {
   'manager.transfer': 'Transfer the principal manager role',
   'manager.transfer_text': 'Designate an active user of the structure as the new principal manager. You will remain linked to the structure as a user.',
   'manager.transferred_title': 'Role transferred',
+
+  // Services decided one by one
+  'request.service_valid_from': 'Start date',
+  'request.service_valid_until': 'End date',
+  'request.service_comment': 'Comments',
+  'request.service_status': 'Link status',
+  'request.service_field': '{field} of the service {code}',
+  'request.services_dates_hint': 'For each ticked service, the “Start date” is the start of validity; change it, add an “End date” or “Comments” if needed.',
+  'services.line': '{code} - {name}: {status}, {dates}',
+  'services.from': 'from {from}',
+  'services.from_until': 'from {from} to {until}',
+  'structure.my_services': 'Services of my request',
+  'manager.services_legend': 'Services of the request of {name} for {designation}',
+  'manager.validate_service': 'Validate the service {code} - {name}',
+  'manager.services_hint': 'For a request on several services, untick the services to refuse before clicking “Validate the selection”.',
+  'manager.decided_services': '{line} (services validated: {validated}; refused: {refused})',
+  'manager.none': 'none',
 };

@@ -1,5 +1,6 @@
 // « Activité du gestionnaire »: the pending rattachement requests of every structure the user manages
-// (GET /api/manager/requests), decided in bulk (POST /api/manager/requests/decide, one result per request); and for one
+// (GET /api/manager/requests), decided in bulk (POST /api/manager/requests/decide, one result per request; a request on
+// several services lists them with a box each, ticked: those unticked are refused by « Valider la sélection »); and for one
 // managed structure: its users (GET /api/structures/{id}/members), their role (POST …/members/{uid}/role, principal
 // manager only), « Rattacher un utilisateur » (POST /api/structures/{id}/members) and the transfer of the principal
 // manager's role (the designation step of « Supprimer rattachements »).
@@ -10,7 +11,7 @@ import { formatDateTime, onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import {
   $, closeModal, el, emptyRow, formatDay, membershipStatusText, openModal, personName, scopeText, selectCell,
-  servicesText, td, todayIso,
+  serviceDatesText, td, todayIso,
 } from '../ui.js';
 
 startPage();
@@ -23,6 +24,7 @@ const state = {
   structures: [],
   requests: [],
   selectedRequests: new Set(),
+  refusedServices: new Map(), // request key -> codes unticked (refused when the request is validated)
   current: null, // the managed structure shown: {structure_id, identifier, designation, role, manager_scope}
   detail: null, // GET /api/structures/{id} of the current one (its services)
   members: [],
@@ -42,6 +44,7 @@ function renderRequests() {
   // With no request, the table's own line says so.
   $('requests-count').textContent = n === 0 ? '' : (n === 1 ? t('manager.requests_one') : t('manager.requests_n', { n }));
   $('requests-decision').hidden = n === 0;
+  $('requests-services-hint').hidden = !state.requests.some(decidedOneByOne);
   if (!n) {
     body.replaceChildren(emptyRow(8, t('manager.requests_none')));
     return;
@@ -56,7 +59,7 @@ function renderRequests() {
       }),
       td([el('span', {}, r.designation), el('br'), el('span', { className: 'fr-text--xs app-muted' }, r.identifier)]),
       td([el('span', {}, who), el('br'), el('span', { className: 'fr-text--xs app-muted' }, r.contact_email || '')]),
-      td(servicesText(r.services)),
+      td(serviceChoices(r, i)),
       td(formatDay(r.valid_from)),
       td(formatDay(r.valid_until)),
       td(r.comment || ''),
@@ -64,12 +67,83 @@ function renderRequests() {
   }));
 }
 
+/** A request on several services: the manager validates some and refuses the others. */
+const decidedOneByOne = (r) => (r.services || []).length > 1;
+const refusedOf = (r) => state.refusedServices.get(requestKey(r)) || new Set();
+
+/** A service's dates and its requester's comment. */
+const serviceDetails = (s) => [serviceDatesText(s), s.comment].filter(Boolean).join(' · ');
+
+/**
+ * The services of a request: « Toute la structure », the one service, or, for several, a box per service (ticked:
+ * validated by « Valider la sélection »; unticked: refused), in a fieldset naming the request.
+ */
+function serviceChoices(r, index) {
+  const services = r.services || [];
+  if (!services.length) return t('services.whole');
+  if (!decidedOneByOne(r)) {
+    const s = services[0];
+    return [el('span', {}, `${s.code} - ${s.name}`), el('br'),
+      el('span', { className: 'fr-text--xs app-muted' }, serviceDetails(s))];
+  }
+  const key = requestKey(r);
+  const refused = refusedOf(r);
+  return el('fieldset', { className: 'fr-fieldset app-service-choices', id: `request-services-${index}` },
+    el('legend', { className: 'fr-fieldset__legend fr-sr-only' },
+      t('manager.services_legend', { name: personName(r), designation: r.designation })),
+    ...services.map((s, j) => {
+      const id = `request-${index}-service-${j}`;
+      return el('div', { className: 'fr-fieldset__element' }, el('div', { className: 'fr-checkbox-group fr-checkbox-group--sm' },
+        el('input', {
+          type: 'checkbox', id, name: 'service-choice', value: s.code, checked: !refused.has(s.code), dataset: { key },
+        }),
+        el('label', { className: 'fr-label', for: id }, t('manager.validate_service', { code: s.code, name: s.name }),
+          el('span', { className: 'fr-hint-text' }, serviceDetails(s)))));
+    }));
+}
+
 $('requests-body').addEventListener('change', (event) => {
   const box = event.target;
-  if (!(box instanceof HTMLInputElement) || box.name !== 'request-select') return;
+  if (!(box instanceof HTMLInputElement)) return;
+  if (box.name === 'service-choice') {
+    const key = box.dataset.key;
+    const refused = state.refusedServices.get(key) || new Set();
+    if (box.checked) refused.delete(box.value);
+    else refused.add(box.value);
+    state.refusedServices.set(key, refused);
+    // Choosing the services of a request selects it.
+    if (!state.selectedRequests.has(key)) {
+      state.selectedRequests.add(key);
+      const select = [...$('requests-body').querySelectorAll('input[name=request-select]')].find((b) => b.value === key);
+      if (select) select.checked = true;
+      select?.closest('tr')?.setAttribute('aria-selected', 'true');
+    }
+    return;
+  }
+  if (box.name !== 'request-select') return;
   if (box.checked) state.selectedRequests.add(box.value);
   else state.selectedRequests.delete(box.value);
 });
+
+/** What a decision sends for a request: the services unticked are refused when it is validated. */
+function decisionTarget(r, decision) {
+  const target = { structure_id: r.structure_id, user_id: r.user_id };
+  const refused = [...refusedOf(r)];
+  if (decision === 'VALIDER' && decidedOneByOne(r) && refused.length) target.refused_services = refused;
+  return target;
+}
+
+/** « (services validés : ATELIER ; refusés : POSE) » after a result line of a request on several services. */
+function decidedLine(r, line, decision) {
+  if (!decidedOneByOne(r)) return line;
+  const refused = decision === 'VALIDER' ? refusedOf(r) : new Set(r.services.map((s) => s.code));
+  const codes = (list) => list.map((s) => s.code).join(', ') || t('manager.none');
+  return t('manager.decided_services', {
+    line,
+    validated: codes(r.services.filter((s) => !refused.has(s.code))),
+    refused: codes(r.services.filter((s) => refused.has(s.code))),
+  });
+}
 
 function renderReasonCounter() {
   const left = REASON_MAX - $('decision-reason').value.length;
@@ -93,7 +167,7 @@ async function decide(decision) {
   const reason = $('decision-reason').value.trim() || null;
   try {
     const answer = await api.post('/api/manager/requests/decide', {
-      decision, reason, requests: chosen.map((r) => ({ structure_id: r.structure_id, user_id: r.user_id })),
+      decision, reason, requests: chosen.map((r) => decisionTarget(r, decision)),
     });
     const byKey = new Map(chosen.map((r) => [requestKey(r), r]));
     const lines = [];
@@ -105,7 +179,7 @@ async function decide(decision) {
         failures += 1;
         lines.push(t('manager.decided_error', { name: who, designation: r.designation || '', error: result.error }));
       } else {
-        lines.push(t('manager.decided', { name: who, designation: r.designation || '', status: result.status }));
+        lines.push(decidedLine(r, t('manager.decided', { name: who, designation: r.designation || '', status: result.status }), decision));
       }
     }
     const list = el('ul', { id: 'decision-results' }, ...lines.map((line) => el('li', {}, line)));
@@ -150,6 +224,7 @@ async function loadRequests() {
   state.requests = data.requests || [];
   const keys = new Set(state.requests.map(requestKey));
   state.selectedRequests = new Set([...state.selectedRequests].filter((k) => keys.has(k)));
+  state.refusedServices = new Map([...state.refusedServices].filter(([k]) => keys.has(k)));
   renderRequests();
   renderStructureSelect();
   return data;

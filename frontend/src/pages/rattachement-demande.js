@@ -1,6 +1,7 @@
 // « Rattachement d'un utilisateur à une Structure » (?structure=ID): the structure (GET /api/structures/{id}), the user
 // (GET /api/account), the validity dates, a comment (255 characters, live counter) and the services: « Rattacher à
-// la structure » (the whole structure, checked by default) or some of its services. « Valider » sends
+// la structure » (the whole structure, checked by default) or some of its services, each ticked one with its own
+// « Date Début » (the request's start unless changed), « Date Fin » and « Commentaires ». « Valider » sends
 // POST /api/structures/{id}/memberships; on 201 « Mon Compte » opens with « Votre demande de rattachement a été
 // envoyée au gestionnaire de la structure. »
 import { api, ApiError } from '../api.js';
@@ -21,6 +22,14 @@ const params = new URLSearchParams(window.location.search);
 const structureId = params.get('structure') || '';
 
 const state = { structure: null, account: null };
+// What was typed on each service's line, by code (kept while it is unticked or the page changes language); ``from``
+// null: the line follows the request's start date.
+const lines = new Map();
+const lineOf = (code) => {
+  if (!lines.has(code)) lines.set(code, { from: null, until: '', comment: '' });
+  return lines.get(code);
+};
+const LINE_FIELDS = [['valid_from', 'valid-from'], ['valid_until', 'valid-until'], ['comment', 'comment']];
 
 const errors = createFormErrors({
   feedback,
@@ -29,6 +38,9 @@ const errors = createFormErrors({
     ['valid_until', 'request-valid-until', 'field.valid_until'],
     ['comment', 'request-comment', 'field.comment'],
     ['services', 'request-services', 'request.services'],
+    // services.<n>: the n-th ticked service, as sent.
+    ...checkedRows().flatMap(({ index }, n) => LINE_FIELDS.map(([field, suffix]) => [
+      `services.${n}.${field}`, `request-service-${index}-${suffix}`, `request.service_${field}`])),
   ],
 });
 
@@ -77,7 +89,7 @@ function renderServices() {
   whole.disabled = services.length === 0;
   if (!services.length) {
     whole.checked = true;
-    body.replaceChildren(emptyRow(4, t('request.no_services')));
+    body.replaceChildren(emptyRow(7, t('request.no_services')));
     return;
   }
   const chosen = new Set([...body.querySelectorAll('input[name=service]:checked')].map((box) => box.value));
@@ -87,9 +99,88 @@ function renderServices() {
       checked: whole.checked || chosen.has(service.code),
       label: t('request.select_service', { code: service.code, name: service.name }),
     }),
-    td(String(i + 1)), td(service.code), td(service.name))));
+    td(String(i + 1)), td(service.code), td(service.name), td(''), td(''), td(''))));
   applyWhole();
 }
+
+const serviceCodes = () => (state.structure?.services || []).map((s) => s.code);
+
+/** The ticked services' rows, in table order, when services are chosen one by one. */
+function checkedRows() {
+  if (whole.checked) return [];
+  const services = state.structure?.services || [];
+  return services.map((service, index) => ({ service, index }))
+    .filter(({ index }) => document.getElementById(`request-service-${index}`)?.checked);
+}
+
+function counterText(left) {
+  return left === 1 ? t('request.counter_one') : t('request.counter', { n: left });
+}
+
+/** A field of a service's line: its label, read by screen readers, names the column and the service. */
+function lineField(service, index, field, suffix, input) {
+  const id = `request-service-${index}-${suffix}`;
+  Object.assign(input, { id, className: 'fr-input' });
+  input.dataset.code = service.code;
+  input.dataset.field = field;
+  const label = t('request.service_field', { field: t(`request.service_${field}`), code: service.code });
+  return el('div', { className: `fr-input-group app-line-${field === 'comment' ? 'comment' : 'date'}` },
+    el('label', { className: 'fr-label', for: id }, el('span', { className: 'fr-sr-only' }, label)),
+    input);
+}
+
+/** « Date Début », « Date Fin » and « Commentaires » of a ticked service; empty cells otherwise. */
+function renderLine(index) {
+  const service = state.structure.services[index];
+  const row = document.getElementById(`request-service-${index}`).closest('tr');
+  const cells = [...row.cells].slice(-3);
+  if (whole.checked || !document.getElementById(`request-service-${index}`).checked) {
+    for (const cell of cells) cell.replaceChildren();
+    return;
+  }
+  const line = lineOf(service.code);
+  const today = todayIso();
+  const from = el('input', { type: 'date', value: line.from ?? $('request-valid-from').value, min: today });
+  const until = el('input', { type: 'date', value: line.until, min: today });
+  const comment = el('input', { type: 'text', value: line.comment, maxlength: COMMENT_MAX });
+  const counterId = `request-service-${index}-comment-counter`;
+  comment.setAttribute('aria-describedby', counterId);
+  cells[0].replaceChildren(lineField(service, index, 'valid_from', 'valid-from', from));
+  cells[1].replaceChildren(lineField(service, index, 'valid_until', 'valid-until', until));
+  const group = lineField(service, index, 'comment', 'comment', comment);
+  group.append(el('p', { className: 'fr-hint-text fr-mt-1v', id: counterId, 'aria-live': 'polite' },
+    counterText(COMMENT_MAX - line.comment.length)));
+  cells[2].replaceChildren(group);
+}
+
+function renderLines() {
+  (state.structure?.services || []).forEach((_, index) => renderLine(index));
+}
+
+$('request-services-body').addEventListener('change', (event) => {
+  const box = event.target;
+  if (box instanceof HTMLInputElement && box.name === 'service') renderLine(serviceCodes().indexOf(box.value));
+});
+
+$('request-services-body').addEventListener('input', (event) => {
+  const input = event.target;
+  if (!(input instanceof HTMLInputElement) || !input.dataset.code) return;
+  const line = lineOf(input.dataset.code);
+  if (input.dataset.field === 'valid_from') line.from = input.value || null;
+  else if (input.dataset.field === 'valid_until') line.until = input.value;
+  else {
+    line.comment = input.value;
+    document.getElementById(`${input.id}-counter`).textContent = counterText(COMMENT_MAX - input.value.length);
+  }
+});
+
+// A service's « Date Début » follows the request's start until it is changed on its line.
+$('request-valid-from').addEventListener('input', () => {
+  for (const input of $('request-services-body').querySelectorAll('input[data-field=valid_from]')) {
+    if (lineOf(input.dataset.code).from === null) input.value = $('request-valid-from').value;
+  }
+});
+
 
 /** « Rattacher à la structure » checked: every service is included and cannot be unticked one by one. */
 function applyWhole() {
@@ -97,6 +188,7 @@ function applyWhole() {
     box.disabled = whole.checked;
     if (whole.checked) box.checked = true;
   }
+  renderLines();
 }
 
 whole.addEventListener('change', () => {
@@ -109,8 +201,7 @@ whole.addEventListener('change', () => {
 });
 
 function renderCounter() {
-  const left = COMMENT_MAX - $('request-comment').value.length;
-  $('request-comment-counter').textContent = left === 1 ? t('request.counter_one') : t('request.counter', { n: left });
+  $('request-comment-counter').textContent = counterText(COMMENT_MAX - $('request-comment').value.length);
 }
 $('request-comment').addEventListener('input', renderCounter);
 
@@ -129,15 +220,23 @@ onLangChange(() => {
 // ---------------------------------------------------------------- sending
 
 function collectBody() {
-  const services = whole.checked
-    ? []
-    : [...$('request-services-body').querySelectorAll('input[name=service]:checked')].map((box) => box.value);
+  const start = $('request-valid-from').value;
+  // A line's start equal to the request's is left to the server (the request's start by default).
+  const chosen = checkedRows().map(({ service }) => {
+    const line = lineOf(service.code);
+    return {
+      code: service.code,
+      valid_from: line.from && line.from !== start ? line.from : null,
+      valid_until: line.until || null,
+      comment: line.comment.trim() || null,
+    };
+  });
   const comment = $('request-comment').value.trim();
   return {
     valid_from: $('request-valid-from').value,
     valid_until: $('request-valid-until').value || null,
     comment: comment || null,
-    services,
+    services: chosen,
   };
 }
 

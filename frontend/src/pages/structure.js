@@ -63,6 +63,12 @@ function render() {
   } else {
     $('my-membership').replaceChildren(el('p', { className: 'app-empty', id: 'my-membership-none' }, t('structure.no_membership')));
   }
+  // The guide's « Liste des services » of the request: each service with its own dates, status and comment.
+  const myServices = mine?.services || [];
+  $('my-services-zone').hidden = myServices.length === 0;
+  $('my-services-body').replaceChildren(...myServices.map((service, i) => el('tr', {},
+    td(String(i + 1)), td(service.code), td(service.name), td(formatDay(service.valid_from)),
+    td(formatDay(service.valid_until)), td(service.status), td(service.comment || ''))));
   $('structure-manage-item').hidden = !s.can_manage;
   $('structure-manage-link').href = `activite-gestionnaire.html?structure=${encodeURIComponent(s.structure_id)}`;
   const canAsk = !mine || ['REFUSEE', 'SUPPRIMEE'].includes(mine.status);
