@@ -70,6 +70,9 @@ FIELD_LABELS = {
         "current": "Mot de passe actuel",
         "new": "Nouveau mot de passe",
         "successors": "Nouveau gestionnaire principal",
+        # administration of a structure (api/structure_admin.py)
+        "code": "Code du service",
+        "name": "Nom du service",
     },
     "en": {
         "login": "Login",
@@ -136,6 +139,9 @@ FIELD_LABELS = {
         "current": "Current password",
         "new": "New password",
         "successors": "New principal manager",
+        # administration of a structure (api/structure_admin.py)
+        "code": "Service code",
+        "name": "Service name",
     },
 }
 
@@ -211,8 +217,9 @@ MESSAGES = {
         "request_not_pending": "Cette demande n'est plus en attente ou ne relève pas de vos structures : rien n'a changé.",
         "request_of_inactive_account": "Le compte de l'auteur de cette demande n'est plus actif : elle ne peut pas être "
         "décidée, rien n'a changé.",
-        "principal_needs_successor": "Vous êtes le gestionnaire principal de cette structure : pour changer de rôle, "
-        "désignez d'abord un nouveau gestionnaire principal (« Supprimer rattachements » ou « Désactiver mon compte »).",
+        "principal_needs_successor": "Le gestionnaire principal d'une structure ne change de rôle et ne perd son "
+        "rattachement qu'après avoir désigné un nouveau gestionnaire principal (« Supprimer rattachements » ou "
+        "« Désactiver mon compte »).",
         "search.term_too_short": "Le champ « {field} » doit comporter au moins {min} lettres ou chiffres en plus de *.",
         "search.prefix_only": "Le champ « {field} » accepte * seulement à la fin (exemple : 1260*).",
         "identifier.siret": "Le champ « {field} » doit être un SIRET valide : 14 chiffres dont la clé de contrôle.",
@@ -247,6 +254,11 @@ MESSAGES = {
         "cette demande.",
         "user.not_found": "Aucun utilisateur n'a cet identifiant de connexion.",
         "successor.not_member": "Le nouveau gestionnaire principal doit être un utilisateur actif de la structure.",
+        # administration of a structure (api/structure_admin.py)
+        "structure_version_conflict": "La fiche de la structure a été modifiée entre-temps (par un autre gestionnaire "
+        "ou dans un autre onglet). Rechargez la page pour voir les valeurs enregistrées : rien n'a été écrasé.",
+        "service.taken": "Le code de service {code} est déjà utilisé dans cette structure (y compris par un service "
+        "désactivé).",
     },
     "en": {
         "validation_error": "Some fields need correcting: nothing was saved.",
@@ -318,8 +330,8 @@ MESSAGES = {
         "request_not_pending": "This request is no longer pending or is not one of your structures': nothing changed.",
         "request_of_inactive_account": "The account of this request's author is no longer active: it cannot be "
         "decided, nothing changed.",
-        "principal_needs_successor": "You are the principal manager of this structure: to change your role, first "
-        "designate a new principal manager (“Delete links” or “Deactivate my account”).",
+        "principal_needs_successor": "The principal manager of a structure changes role or loses its link only "
+        "after designating a new principal manager (“Delete links” or “Deactivate my account”).",
         "search.term_too_short": "The field “{field}” needs at least {min} letters or digits besides *.",
         "search.prefix_only": "The field “{field}” accepts * only at the end (for example 1260*).",
         "identifier.siret": "The field “{field}” must be a valid SIRET: 14 digits including the check digit.",
@@ -354,6 +366,10 @@ MESSAGES = {
         "request.",
         "user.not_found": "No user has this login.",
         "successor.not_member": "The new principal manager must be an active user of the structure.",
+        # administration of a structure (api/structure_admin.py)
+        "structure_version_conflict": "The structure's record was changed meanwhile (by another manager or in another "
+        "tab). Reload the page to see the saved values: nothing was overwritten.",
+        "service.taken": "The service code {code} is already used in this structure (deactivated services included).",
     },
 }
 

@@ -332,6 +332,9 @@ class StructureAddress(Response):
 
 class StructureDetail(StructureRow):
     address: StructureAddress
+    contact_email: str | None
+    phone: str | None  # international format (+33 3 92 35 78 95), stored in E.164
+    version: int  # sent back by the managers' « Modifier » (PUT /structures/{id})
     services: list[Service]
     my_membership: MembershipRow | None
     can_manage: bool
@@ -678,3 +681,35 @@ class MembershipService(Service):
     comment: str | None
 
 # --- end of the rattachements decided service by service -----------------------------------------------------------
+# --- Administration of a structure by its managers (« Consulter / modifier la structure », guide §4) -----------------
+# Routes of chalicelib/api/structure_admin.py. Adding a service takes ``ServiceIn`` (the rules of creation).
+
+class StructureUpdate(Request):
+    """What a manager may change: identifier, type and designation are not fields, so they cannot be sent."""
+
+    version: StrictInt
+    address: StructureAddressIn
+    contact_email: _text(254) | None = None
+    phone: _text(32) | None = None
+
+
+class ServiceRename(Request):
+    name: _text(100, 1)
+
+
+class ServiceImpact(Response):
+    code: str
+    users: int  # who holds or asked for a subscription to the service (every rattachement limited to it gives some)
+    subscriptions: int
+
+
+class ServiceDeactivated(Response):
+    code: str
+    name: str
+    active: bool
+    users: int
+    memberships_ended: int
+    memberships_changed: int
+    subscriptions_revoked: int
+
+# --- End of the administration of a structure ------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def structure_detail(page) -> schemas.StructureDetail:
             line1=structure.address_line1, line2=structure.address_line2, postal_code=structure.postal_code,
             city=structure.city, country=structure.country,
         ),
+        contact_email=structure.contact_email, phone=display_phone(structure.phone), version=structure.version,
         services=[schemas.Service(code=s.code, name=s.name) for s in page.services],
         my_membership=membership_row(membership) if listed(membership) else None,
         can_manage=page.can_manage,

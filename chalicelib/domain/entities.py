@@ -171,6 +171,8 @@ class Structure:
     principal_user_id: str
     created_at: datetime
     version: int = 1
+    contact_email: str | None = None  # set by its managers (« Modifier »): none at creation
+    phone: str | None = None  # E.164
 
 
 @dataclass

@@ -181,3 +181,13 @@ class TransitionRefused(DomainError):
 
     code = "concurrent_change"
     kind = Kind.CONFLICT
+
+
+# Administration of a structure (guide §4, « Consulter / modifier la structure ») ------------------------------------
+
+class StructureChanged(DomainError):
+    """The structure's record changed since the manager read it (another manager, another tab): nothing was
+    overwritten."""
+
+    code = "structure_version_conflict"
+    kind = Kind.CONFLICT

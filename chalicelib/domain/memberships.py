@@ -1,10 +1,10 @@
 """Rattachements: their statuses and roles as state machines, default spaces, and who may do what in a structure."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from .errors import Problem, ServiceDecidedTwice, ServiceNotRequested
-from .states import ABSENT, StateMachine
+from .states import ABSENT, StateMachine, Transition
 from .subscriptions import (
     ACCOUNT_SPACE,
     HOME_SPACE,
@@ -37,6 +37,9 @@ MEMBERSHIP = StateMachine("membership", STATUSES, {
     "leave": ((VALIDATED, REFUSED), DELETED),
     "suspend": ((VALIDATED,), DEACTIVATED),  # the account is deactivated
     "restore": ((DEACTIVATED,), VALIDATED),  # the account is reactivated
+    # A manager ends a member's link (« Supprimer le rattachement »), or the only service it was limited to is
+    # deactivated: a suspended link (account deactivated) can be ended too, or it would come back on reactivation.
+    "end": ((VALIDATED, DEACTIVATED), DELETED),
 })
 
 # The role in a structure, changed only on a validated rattachement. The principal's role moves by a transfer
@@ -161,3 +164,33 @@ def decide_services(services: list, validated: list[str], refused: list[str], de
         return VALIDATED if code in validated else REFUSED if code in refused else default
 
     return [replace(service, status=decision(service.code)) for service in services]
+# Deactivation of a service ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServiceLoss:
+    """What the deactivation of a service does to one rattachement limited to it: it keeps its other services
+    (``remaining``), or it ends along ``ending``; a principal manager's link is widened to the whole structure instead
+    (``remaining`` empty, no ending): a structure always keeps its principal manager."""
+
+    membership: object
+    remaining: list
+    ending: Transition | None
+
+
+# The links that still give (or ask for) access: a refused or ended one is history and keeps its services as they were.
+_STILL_LINKED = (PENDING, VALIDATED, DEACTIVATED)
+
+
+def service_losses(memberships, code: str) -> list[ServiceLoss]:
+    """The rattachements limited to service ``code`` among ``memberships``, and what each becomes without it."""
+    losses = []
+    for membership in memberships:
+        if membership.status not in _STILL_LINKED or code not in {s.code for s in membership.services}:
+            continue
+        remaining = [s for s in membership.services if s.code != code]
+        ending = None
+        if not remaining and membership.role != PRINCIPAL:
+            ending = next(MEMBERSHIP.transition(name) for name in ("leave", "withdraw", "end")
+                          if MEMBERSHIP.transition(name).allows(membership.status))
+        losses.append(ServiceLoss(membership, remaining, ending))
+    return losses

@@ -1,8 +1,26 @@
-"""Rules of the form « Créer une structure » (guide §4): every problem of the form is reported at once."""
+"""Rules of the forms « Créer une structure » and « Modifier » of a structure's page (guide §4): every problem of a
+form is reported at once."""
 
-from .contact import COUNTRY_CODES, postal_code_problem
+from .contact import COUNTRY_CODES, normalise_email, normalise_phone, postal_code_problem
 from .errors import Problem
 from .identifiers import normalise_identifier
+
+ADDRESS_REQUIRED = ("line1", "postal_code", "city", "country")
+
+
+def address_problems(address: dict) -> dict[str, Problem]:
+    """Problems of a structure's postal address, by field path (``address.<key>``): the same at creation and on edit."""
+    problems: dict[str, Problem] = {}
+    for key in ADDRESS_REQUIRED:
+        if not address.get(key):
+            problems[f"address.{key}"] = Problem("field.required")
+    if address.get("country") and address["country"] not in COUNTRY_CODES:
+        problems["address.country"] = Problem("country.invalid")
+    elif address.get("postal_code") and address.get("country"):
+        problem = postal_code_problem(address["postal_code"], address["country"])
+        if problem:
+            problems["address.postal_code"] = problem
+    return problems
 
 
 def check_new_structure(data: dict) -> tuple[str | None, dict[str, Problem]]:
@@ -22,18 +40,38 @@ def check_new_structure(data: dict) -> tuple[str | None, dict[str, Problem]]:
         for path in ("last_name", "first_name"):
             if not data.get(path):
                 problems[path] = Problem("field.required")
-    address = data["address"]
-    for key in ("line1", "postal_code", "city", "country"):
-        if not address.get(key):
-            problems[f"address.{key}"] = Problem("field.required")
-    if address.get("country") and address["country"] not in COUNTRY_CODES:
-        problems["address.country"] = Problem("country.invalid")
-    elif address.get("postal_code") and address.get("country"):
-        problem = postal_code_problem(address["postal_code"], address["country"])
-        if problem:
-            problems["address.postal_code"] = problem
+    problems.update(address_problems(data["address"]))
     codes = [service["code"] for service in data["services"]]
     for index, code in enumerate(codes):
         if codes.index(code) != index:
             problems[f"services.{index}.code"] = Problem("service.duplicate")
     return identifier, problems
+
+
+def check_structure_update(data: dict) -> tuple[dict, dict[str, Problem]]:
+    """The attributes a manager changes on its structure (address and contact details; identifier, type and
+    designation are not editable), normalised as stored, and the problems by field. The phone is read as a number of
+    the structure's country and stored in E.164, as a person's phone is."""
+    address = data["address"]
+    problems = address_problems(address)
+    contact_email, phone = data.get("contact_email") or None, data.get("phone") or None
+    if contact_email:
+        contact_email, problem = normalise_email(contact_email)
+        if problem:
+            problems["contact_email"] = problem
+    if phone:
+        phone, problem = normalise_phone(phone, address.get("country"))
+        if problem:
+            problems["phone"] = problem
+    changes = {
+        "address_line1": address["line1"], "address_line2": address.get("line2") or None,
+        "postal_code": address["postal_code"], "city": address["city"], "country": address["country"],
+        "contact_email": contact_email, "phone": phone,
+    }
+    return changes, problems
+
+
+def service_code_problem(code: str, existing_codes) -> Problem | None:
+    """A new service's code must be unique in its structure, deactivated services included (their code stays theirs:
+    the rattachements and subscriptions of the past name them)."""
+    return Problem("service.taken", {"code": code}) if code in set(existing_codes) else None

@@ -302,14 +302,17 @@ def drop_copy(manager_id: str, structure_id: str, requester_id: str) -> None:
 
 
 def end_membership(membership: entities.Membership, transition: Transition,
-                   subscriptions: list[entities.Subscription]) -> None:
-    """Leave a structure, or withdraw a pending request: the link is ended and its subscriptions and copies go."""
+                   subscriptions: list[entities.Subscription], manager: entities.Membership | None = None) -> None:
+    """Leave a structure, or withdraw a pending request: the link is ended and its subscriptions and copies go. Ended
+    by a ``manager`` of the structure, the change holds only while that manager still manages it."""
     bind()
     copies = _copies_of(membership.user_id, membership.structure_id) if membership.status == PENDING else []
     rest = []
 
     def write(transaction):
         nonlocal rest
+        if manager is not None and manager.user_id != membership.user_id:  # a transaction names an item once
+            manager_check(transaction, manager)
         transaction.update(
             _key_item(membership), actions=[*_status_actions(membership, transition.target),
                                             Membership.manager_scope.remove()],
@@ -473,3 +476,57 @@ def refresh_member_copies(user_id: str, values: dict) -> int:
             continue
         refreshed += 1
     return refreshed
+
+
+# Services of a structure -----------------------------------------------------------------------------------------
+
+def set_services(membership: entities.Membership, services: list[entities.ServiceRef]) -> None:
+    """Give a rattachement (and the copies of a pending request) the services ``services`` (none: the whole
+    structure), while its status is the one read: one TransactWriteItems, ConcurrentChange if it moved meanwhile."""
+    bind()
+    refs = [ServiceRef(code=s.code, name=s.name) for s in services] or None
+    copies = _copies_of(membership.user_id, membership.structure_id) if membership.status == PENDING else []
+    rest = []
+
+    def action(model):
+        return model.services.set(refs) if refs else model.services.remove()
+
+    def write(transaction):
+        nonlocal rest
+        transaction.update(_key_item(membership), actions=[action(Membership)],
+                           condition=Membership.status == membership.status)
+        for copy in copies[:COPIES_IN_TRANSACTION]:
+            transaction.update(copy, actions=[action(RequestCopy)], condition=RequestCopy.pk.exists())
+        rest = copies[COPIES_IN_TRANSACTION:]
+
+    commit(write)
+    for copy in rest:
+        _update_if_present(copy, [action(RequestCopy)])
+
+
+def _update_if_present(item, actions) -> bool:
+    try:
+        item.update(actions=actions, condition=type(item).pk.exists())
+        return True
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+
+
+def rename_service_copies(structure_id: str, code: str, name: str) -> int:
+    """Bring the service name copied on the rattachements limited to it (and on the copies of pending requests) up to
+    ``name``: one Query of the members index, a Query per pending request for its copies, then one UpdateItem per item
+    that differs. Idempotent. Returns how many items were updated."""
+    bind()
+    updated = 0
+    for membership in members(structure_id):
+        if not any(s.code == code and s.name != name for s in membership.services):
+            continue
+        refs = [ServiceRef(code=s.code, name=name if s.code == code else s.name) for s in membership.services]
+        items = [_key_item(membership)]
+        if membership.status == PENDING:
+            items += _copies_of(membership.user_id, structure_id)
+        for item in items:
+            updated += _update_if_present(item, [type(item).services.set(refs)])
+    return updated

@@ -229,6 +229,8 @@ class Reminder(Item, discriminator="REMINDER"):
 class Structure(StructureFields, Item, discriminator="STRUCTURE"):
     address_line1 = UnicodeAttribute(null=True)
     address_line2 = UnicodeAttribute(null=True)
+    contact_email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)  # E.164
     principal_user_id = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     version = VersionAttribute()

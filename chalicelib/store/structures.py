@@ -11,10 +11,19 @@ import dataclasses
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.domain import entities
-from chalicelib.domain.errors import IdentifierTaken
+from chalicelib.domain.errors import IdentifierTaken, StructureChanged
 from chalicelib.domain.search import index_tokens
-from chalicelib.store.common import commit, entity
-from chalicelib.store.models import IdentifierClaim, Item, SearchEntry, Service, Structure, StructureSpace, bind
+from chalicelib.store.common import commit, entity, manager_check
+from chalicelib.store.models import (
+    IdentifierClaim,
+    Item,
+    SearchEntry,
+    Service,
+    Structure,
+    StructureSpace,
+    bind,
+    set_actions,
+)
 
 STRUCTURE_SK = "STRUCTURE"
 SEARCH_FIELDS = ("identifier", "postal_code", "designation", "label", "last_name", "first_name", "city")
@@ -24,6 +33,10 @@ ROW_FIELDS = ("structure_id", "identifier", "identifier_type", "designation", "l
 
 def structure_pk(structure_id: str) -> str:
     return f"STRUCTURE#{structure_id}"
+
+
+def service_sk(code: str) -> str:
+    return f"SERVICE#{code}"
 
 
 def _index_pk(kind: str, field: str, token: str) -> str:
@@ -119,3 +132,86 @@ def search_index(kind: str, field: str, token: str, exact_word: bool, limit: int
     prefix = f"{token}#" if exact_word else token
     for entry in SearchEntry.query(_index_pk(kind, field, token), SearchEntry.sk.startswith(prefix), limit=limit):
         yield {name: getattr(entry, name) for name in ROW_FIELDS}
+
+
+# Administration by its managers (« Consulter / modifier la structure ») ----------------------------------------------
+
+def update_structure(structure: entities.Structure, changes: dict, manager: entities.Membership) -> entities.Structure:
+    """Save a manager's changes to the structure as it read it: one TransactWriteItems conditioned on the version read
+    and on the manager's standing, StructureChanged (nothing written) if either changed since. Its search index then
+    follows (``reindex``). Returns the structure as saved."""
+    bind()
+    item = structure_item(structure)  # at the version read: PynamoDB conditions the update on it and increments it
+    actions = set_actions(Structure, changes)
+
+    def write(transaction):
+        manager_check(transaction, manager)
+        transaction.update(item, actions=actions, condition=Structure.pk.exists())
+
+    commit(write, StructureChanged)
+    saved = dataclasses.replace(structure, **changes, version=structure.version + 1)
+    reindex(structure, saved)
+    return saved
+
+
+def reindex(before: entities.Structure, after: entities.Structure) -> int:
+    """Bring a structure's search index items from ``before`` to ``after`` (derived data, written after the change as
+    at creation): the entries of the words it no longer has go; when a value every entry carries for the result line
+    changed (postal code, city, country), every entry is written again, else only the new ones. Returns how many items
+    were written or deleted."""
+    bind()
+    old = {(entry.pk, entry.sk) for entry in _search_entries(before)}
+    new = {(entry.pk, entry.sk): entry for entry in _search_entries(after)}
+    row_changed = any(getattr(before, name) != getattr(after, name) for name in ROW_FIELDS)
+    stale = old - new.keys()
+    fresh = list(new.values()) if row_changed else [new[key] for key in new.keys() - old]
+    if stale or fresh:
+        with SearchEntry.batch_write() as batch:
+            for pk, sk in sorted(stale):
+                batch.delete(SearchEntry(pk, sk))
+            for entry in fresh:
+                batch.save(entry)
+    return len(stale) + len(fresh)
+
+
+def _service_key(structure_id: str, code: str) -> Service:
+    return Service(structure_pk(structure_id), service_sk(code))
+
+
+def add_service(service: entities.Service, manager: entities.Membership) -> None:
+    """A new service, while its code is free in the structure (a deactivated service keeps its code) and its author
+    manages the structure: one TransactWriteItems; ConcurrentChange if either changed meanwhile."""
+    bind()
+    item = Service(structure_pk(service.structure_id), service_sk(service.code), structure_id=service.structure_id,
+                   code=service.code, name=service.name, active=True)
+
+    def write(transaction):
+        manager_check(transaction, manager)
+        transaction.save(item, condition=Service.pk.does_not_exist())
+
+    commit(write)
+
+
+def rename_service(structure_id: str, code: str, name: str, manager: entities.Membership) -> None:
+    """Rename an active service while its author manages the structure (one TransactWriteItems)."""
+    bind()
+
+    def write(transaction):
+        manager_check(transaction, manager)
+        transaction.update(_service_key(structure_id, code), actions=[Service.name.set(name)],
+                           condition=Service.active == True)  # noqa: E712
+
+    commit(write)
+
+
+def deactivate_service(structure_id: str, code: str, manager: entities.Membership) -> None:
+    """Mark a service inactive while its author manages the structure (one TransactWriteItems): from then on no
+    request, decision or subscription names it (their writes check ``active``)."""
+    bind()
+
+    def write(transaction):
+        manager_check(transaction, manager)
+        transaction.update(_service_key(structure_id, code), actions=[Service.active.set(False)],
+                           condition=Service.pk.exists())
+
+    commit(write)

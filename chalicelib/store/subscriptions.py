@@ -13,7 +13,7 @@ and on the service still active, so that a subscription only ever exists for a s
 import logging
 from datetime import datetime
 
-from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
 from chalicelib.domain import entities
 from chalicelib.domain.memberships import VALIDATED
@@ -204,6 +204,23 @@ def add_if_absent(subscription: entities.Subscription) -> bool:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
         return False
+
+
+def rename_service(structure_id: str, code: str, name: str) -> int:
+    """Bring the service name copied on the subscriptions to service ``code`` up to ``name`` (a service renamed): one
+    Query of the structure's subscriptions, then one UpdateItem per subscription that differs. Idempotent."""
+    updated = 0
+    for subscription in of_structure(structure_id):
+        if subscription.service_code != code or subscription.service_name == name:
+            continue
+        try:
+            key_item(subscription).update(actions=[Subscription.service_name.set(name)],
+                                          condition=Subscription.pk.exists())
+            updated += 1
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise
+    return updated
 
 
 # Spaces of a structure -----------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 //   data-i18n-attr="attr:key;attr:key" -> attributes (aria-label, title, ...)
 import * as core from './messages/core.js';
 import * as lifecycle from './messages/lifecycle.js';
+import * as structureAdmin from './messages/structure-admin.js';
 import * as structures from './messages/structures.js';
 
 const STORAGE_KEY = 'mc.lang';
@@ -12,8 +13,9 @@ const TIME_ZONE = 'Europe/Paris';
 
 // The dictionaries of messages/: the pages inside the session, then guide §4's pages (structures, rattachements,
 // « Activité du gestionnaire »), then the account lifecycle pages (guide §7, §8, sign-up, activation, forgotten
-// password, unlock, expired password); a later dictionary wins on a key they share.
-const DICTIONARIES = [core, structures, lifecycle];
+// password, unlock, expired password), then the administration of a structure by its managers; a later dictionary wins
+// on a key they share.
+const DICTIONARIES = [core, structures, lifecycle, structureAdmin];
 const MESSAGES = {
   fr: Object.assign({}, ...DICTIONARIES.map((d) => d.FR)),
   en: Object.assign({}, ...DICTIONARIES.map((d) => d.EN)),

@@ -3,7 +3,8 @@
 // several services lists them with a box each, ticked: those unticked are refused by « Valider la sélection »); and for one
 // managed structure: its users (GET /api/structures/{id}/members), their role (POST …/members/{uid}/role, principal
 // manager only), « Rattacher un utilisateur » (POST /api/structures/{id}/members) and the transfer of the principal
-// manager's role (the designation step of « Supprimer rattachements »).
+// manager's role (the designation step of « Supprimer rattachements »); any manager ends a member's rattachement
+// (« Supprimer le rattachement », POST …/members/{uid}/delete) after a confirmation.
 import { api, ApiError } from '../api.js';
 import { createDesignation } from '../designate.js';
 import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
@@ -18,6 +19,7 @@ startPage();
 
 const PRINCIPAL = 'GESTIONNAIRE_PRINCIPAL';
 const SECONDARY = 'GESTIONNAIRE_SECONDAIRE';
+const ENDABLE = ['VALIDEE', 'DESACTIVEE']; // the links a manager may end (MEMBERSHIP « end »)
 const REASON_MAX = 255;
 
 const state = {
@@ -253,8 +255,22 @@ function renderRole() {
 }
 
 function memberActions(member, index) {
-  if (!isPrincipal() || member.role === PRINCIPAL || member.status !== 'VALIDEE') return td('');
   const who = el('span', { className: 'fr-sr-only' }, ` – ${personName(member)}`);
+  const buttons = [];
+  if (isPrincipal() && member.role !== PRINCIPAL && member.status === 'VALIDEE') buttons.push(...roleButtons(member, index, who));
+  // « Supprimer le rattachement »: any manager, for a member other than the principal (whose role is handed over).
+  if (canAttach() && member.role !== PRINCIPAL && ENDABLE.includes(member.status)) {
+    const remove = el('button', {
+      type: 'button', className: 'fr-btn fr-btn--sm fr-btn--tertiary fr-btn--icon-left fr-icon-delete-bin-line',
+      id: `member-delete-${index}`,
+    }, t('admin.member_delete'), who.cloneNode(true));
+    remove.addEventListener('click', () => openMemberDelete(member));
+    buttons.push(remove);
+  }
+  return buttons.length ? el('td', {}, el('div', { className: 'app-row-actions' }, ...buttons)) : td('');
+}
+
+function roleButtons(member, index, who) {
   const buttons = [];
   if (member.role === SECONDARY) {
     const scope = el('button', {
@@ -273,7 +289,7 @@ function memberActions(member, index) {
     promote.addEventListener('click', () => openRoleModal(member, 'promote'));
     buttons.push(promote);
   }
-  return el('td', {}, el('div', { className: 'app-row-actions' }, ...buttons));
+  return buttons;
 }
 
 function renderMembers() {
@@ -365,6 +381,46 @@ $('role-modal-submit').addEventListener('click', () => {
   changeRole(state.roleTarget, { role: SECONDARY, manager_scope: scope }, { fromModal: true });
 });
 $('role-modal-cancel').addEventListener('click', () => closeModal($('role-modal')));
+
+// ---------------------------------------------------------------- « Supprimer le rattachement » of a member
+
+let memberToDelete = null;
+
+function openMemberDelete(member) {
+  if (state.busy) return;
+  memberToDelete = member;
+  $('member-delete-question').textContent = t('admin.member_delete_question', {
+    name: personName(member), email: member.contact_email || '', designation: state.current.designation,
+  });
+  $('member-delete-feedback').replaceChildren();
+  openModal($('member-delete-modal'));
+}
+
+$('member-delete-ok').addEventListener('click', async () => {
+  const member = memberToDelete;
+  if (state.busy || !member || !state.current) return;
+  state.busy = true;
+  $('member-delete-ok').disabled = true;
+  const structure = state.current;
+  try {
+    await api.post(
+      `/api/structures/${encodeURIComponent(structure.structure_id)}/members/${encodeURIComponent(member.user_id)}/delete`, {},
+    );
+    closeModal($('member-delete-modal'));
+    memberToDelete = null;
+    await loadMembers();
+    showAlert($('members-feedback'), {
+      type: 'success', id: 'member-deleted-alert', role: 'status', title: t('admin.member_deleted_title'),
+      body: [t('admin.member_deleted', { name: personName(member), designation: structure.designation })],
+    }, { focus: true });
+  } catch (error) {
+    showApiError($('member-delete-feedback'), error, { id: 'member-delete-error' });
+  } finally {
+    state.busy = false;
+    $('member-delete-ok').disabled = false;
+  }
+});
+$('member-delete-cancel').addEventListener('click', () => closeModal($('member-delete-modal')));
 
 // ---------------------------------------------------------------- « Rattacher un utilisateur »
 

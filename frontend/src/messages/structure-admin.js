@@ -1,0 +1,86 @@
+// Strings of a structure's administration by its managers (guide §4, « Consulter / modifier la structure »): the edit
+// form, the services' actions and their confirmations on the structure's page, and « Supprimer le rattachement » of
+// « Activité du gestionnaire », in French and English. Merged by i18n.js.
+
+export const FR = {
+  // the structure's record
+  'admin.edit': 'Modifier',
+  'admin.edit_title': 'Modifier la fiche structure',
+  'admin.edit_fixed': "L'identifiant, le type d'identifiant, le type et la raison sociale ne se modifient pas.",
+  'admin.contact': 'Coordonnées de contact',
+  'admin.saved_title': 'Fiche structure enregistrée',
+  'admin.saved': "L'adresse et les coordonnées de « {designation} » ont été enregistrées.",
+  'admin.conflict_title': 'La fiche a été modifiée entre-temps',
+  'admin.reload': 'Recharger la fiche enregistrée',
+  'admin.reloaded': 'Le formulaire montre maintenant la fiche enregistrée : reportez-y vos modifications puis validez.',
+
+  // services
+  'admin.service_hint': 'Un code de 1 à 20 caractères parmi A-Z, 0-9, _ et -, unique dans la structure (un service désactivé garde le sien).',
+  'admin.add_service_submit': 'Ajouter le service',
+  'admin.service_added_title': 'Service ajouté',
+  'admin.service_added': 'Le service {code} - {name} a été ajouté.',
+  'admin.rename': 'Renommer',
+  'admin.rename_title': 'Renommer le service',
+  'admin.rename_service': 'Service {code} (son code ne change pas).',
+  'admin.renamed_title': 'Service renommé',
+  'admin.renamed': 'Le service {code} s’appelle désormais « {name} ».',
+  'admin.deactivate': 'Désactiver',
+  'admin.deactivate_title': 'Désactiver le service',
+  'admin.deactivate_question': 'Êtes-vous sûr de vouloir désactiver le service {code} - {name} ?',
+  'admin.deactivate_count_none': "Aucun utilisateur n'a d'abonnement à ce service.",
+  'admin.deactivate_count_one': '1 utilisateur est concerné ({subscriptions} abonnements à ce service).',
+  'admin.deactivate_count_one_single': '1 utilisateur est concerné (1 abonnement à ce service).',
+  'admin.deactivate_count': '{users} utilisateurs sont concernés ({subscriptions} abonnements à ce service).',
+  'admin.deactivate_effects': "Le service n'apparaîtra plus dans les demandes de rattachement et d'abonnement. Les rattachements limités à ce service le perdent : celui dont c'était le seul service prend fin. Les abonnements à ce service et les demandes en attente qui le concernent sont supprimés.",
+  'admin.deactivated_title': 'Service désactivé',
+  'admin.deactivated': 'Le service {code} - {name} est désactivé : {ended} rattachement(s) terminé(s), {changed} rattachement(s) modifié(s), {revoked} abonnement(s) supprimé(s).',
+  'admin.impact_error_title': 'Impossible de préparer la désactivation',
+
+  // « Activité du gestionnaire »: members
+  'admin.member_delete': 'Supprimer le rattachement',
+  'admin.member_delete_title': 'Supprimer le rattachement',
+  'admin.member_delete_question': 'Êtes-vous sûr de vouloir supprimer le rattachement de {name} ({email}) à « {designation} » ?',
+  'admin.member_delete_effects': "Ses abonnements aux espaces de la structure sont supprimés avec lui, et un courriel l'en informe. Il pourra demander un nouveau rattachement.",
+  'admin.member_deleted_title': 'Rattachement supprimé',
+  'admin.member_deleted': 'Le rattachement de {name} à « {designation} » a été supprimé.',
+};
+
+export const EN = {
+  'admin.edit': 'Edit',
+  'admin.edit_title': 'Edit the structure record',
+  'admin.edit_fixed': 'The identifier, identifier type, type and company name cannot be changed.',
+  'admin.contact': 'Contact details',
+  'admin.saved_title': 'Structure record saved',
+  'admin.saved': 'The address and contact details of “{designation}” have been saved.',
+  'admin.conflict_title': 'The record was changed meanwhile',
+  'admin.reload': 'Reload the saved record',
+  'admin.reloaded': 'The form now shows the saved record: apply your changes to it again, then submit.',
+
+  'admin.service_hint': 'A code of 1 to 20 characters among A-Z, 0-9, _ and -, unique within the structure (a deactivated service keeps its own).',
+  'admin.add_service_submit': 'Add the service',
+  'admin.service_added_title': 'Service added',
+  'admin.service_added': 'The service {code} - {name} has been added.',
+  'admin.rename': 'Rename',
+  'admin.rename_title': 'Rename the service',
+  'admin.rename_service': 'Service {code} (its code does not change).',
+  'admin.renamed_title': 'Service renamed',
+  'admin.renamed': 'The service {code} is now called “{name}”.',
+  'admin.deactivate': 'Deactivate',
+  'admin.deactivate_title': 'Deactivate the service',
+  'admin.deactivate_question': 'Are you sure you want to deactivate the service {code} - {name}?',
+  'admin.deactivate_count_none': 'No user has a subscription to this service.',
+  'admin.deactivate_count_one': '1 user is concerned ({subscriptions} subscriptions to this service).',
+  'admin.deactivate_count_one_single': '1 user is concerned (1 subscription to this service).',
+  'admin.deactivate_count': '{users} users are concerned ({subscriptions} subscriptions to this service).',
+  'admin.deactivate_effects': 'The service will no longer be offered in link and subscription requests. Links limited to this service lose it: a link whose only service it was ends. Subscriptions to this service and the pending requests concerning it are deleted.',
+  'admin.deactivated_title': 'Service deactivated',
+  'admin.deactivated': 'The service {code} - {name} is deactivated: {ended} link(s) ended, {changed} link(s) changed, {revoked} subscription(s) deleted.',
+  'admin.impact_error_title': 'The deactivation cannot be prepared',
+
+  'admin.member_delete': 'Delete the link',
+  'admin.member_delete_title': 'Delete the link',
+  'admin.member_delete_question': 'Are you sure you want to delete the link of {name} ({email}) to “{designation}”?',
+  'admin.member_delete_effects': 'Their subscriptions to the spaces of the structure are deleted with it, and an e-mail tells them. They may request a new link.',
+  'admin.member_deleted_title': 'Link deleted',
+  'admin.member_deleted': 'The link of {name} to “{designation}” has been deleted.',
+};
