@@ -127,9 +127,11 @@ def service_status(link_status: str, own_status: str | None) -> str:
     return own_status
 
 
-def attached_services(membership) -> list[str]:
-    """The codes of the services a rattachement reaches (none: the whole structure): a refused service reaches
-    nothing, so no subscription is asked or granted for it."""
+def attached_services(membership) -> list[str] | None:
+    """The codes of the services a rattachement reaches, None for the whole structure: a refused service reaches
+    nothing, so no subscription is asked or granted for it (a link whose services were all refused reaches none)."""
+    if not membership.services:
+        return None
     return [service.code for service in membership.services if service.status != REFUSED]
 
 
@@ -189,7 +191,8 @@ def service_losses(memberships, code: str) -> list[ServiceLoss]:
             continue
         remaining = [s for s in membership.services if s.code != code]
         ending = None
-        if not remaining and membership.role != PRINCIPAL:
+        # Without a service it reaches (refused ones reach nothing) the link ends, but a principal's.
+        if not [s for s in remaining if s.status != REFUSED] and membership.role != PRINCIPAL:
             ending = next(MEMBERSHIP.transition(name) for name in ("leave", "withdraw", "end")
                           if MEMBERSHIP.transition(name).allows(membership.status))
         losses.append(ServiceLoss(membership, remaining, ending))

@@ -63,18 +63,20 @@ def structure_wide(service_code: str | None) -> bool:
     return service_code is None
 
 
-def allowed_services(membership_services: list[str], active_services: list[str]) -> list[str | None]:
-    """What a user may ask subscriptions for, the whole structure first: a rattachement to the whole structure reaches
-    it and each of its active services; a rattachement to some services, only those still active."""
-    if not membership_services:
+def allowed_services(membership_services: list[str] | None, active_services: list[str]) -> list[str | None]:
+    """What a user may ask subscriptions for, the whole structure first: a rattachement to the whole structure
+    (``membership_services`` None) reaches it and each of its active services; a rattachement to some services, only
+    those still active."""
+    if membership_services is None:
         return [None, *active_services]
     return [code for code in membership_services if code in active_services]
 
 
-def structure_level_targets(membership_services: list[str], active_services: list[str]) -> list[str | None]:
-    """Where a space set for the whole structure reaches one user: the whole structure for a rattachement to it, each
-    of its (active) services for a rattachement to some services (never a service it is not attached to)."""
-    if not membership_services:
+def structure_level_targets(membership_services: list[str] | None, active_services: list[str]) -> list[str | None]:
+    """Where a space set for the whole structure reaches one user: the whole structure for a rattachement to it
+    (``membership_services`` None), each of its (active) services for a rattachement to some services (never a service
+    it is not attached to)."""
+    if membership_services is None:
         return [None]
     return [code for code in membership_services if code in active_services]
 

@@ -12,6 +12,7 @@ Every change is one TransactWriteItems whose conditions come from the state mach
 decision, no second principal manager, no change on a link someone else changed first.
 """
 
+import dataclasses
 import logging
 from datetime import datetime
 
@@ -484,7 +485,7 @@ def set_services(membership: entities.Membership, services: list[entities.Servic
     """Give a rattachement (and the copies of a pending request) the services ``services`` (none: the whole
     structure), while its status is the one read: one TransactWriteItems, ConcurrentChange if it moved meanwhile."""
     bind()
-    refs = [ServiceRef(code=s.code, name=s.name) for s in services] or None
+    refs = _stored_services(services)  # with each service's own status, dates and comment
     copies = _copies_of(membership.user_id, membership.structure_id) if membership.status == PENDING else []
     rest = []
 
@@ -523,7 +524,8 @@ def rename_service_copies(structure_id: str, code: str, name: str) -> int:
     for membership in members(structure_id):
         if not any(s.code == code and s.name != name for s in membership.services):
             continue
-        refs = [ServiceRef(code=s.code, name=name if s.code == code else s.name) for s in membership.services]
+        refs = _stored_services([dataclasses.replace(s, name=name) if s.code == code else s
+                                 for s in membership.services])
         items = [_key_item(membership)]
         if membership.status == PENDING:
             items += _copies_of(membership.user_id, structure_id)

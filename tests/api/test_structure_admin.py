@@ -211,7 +211,7 @@ def test_a_renamed_service_shows_its_new_name_everywhere(client, cookies, menuis
     assert service_names(client, cookies["julie"], menuiserie)["MOBURB"] == "Mobilier de ville"
     # The copies « Mon Compte » reads: Julie's rattachement and her subscriptions, Paul's subscriptions.
     julie = account(client, cookies["julie"])
-    assert julie["memberships"][0]["services"] == [{"code": "MOBURB", "name": "Mobilier de ville"}]
+    assert [(s["code"], s["name"]) for s in julie["memberships"][0]["services"]] == [("MOBURB", "Mobilier de ville")]
     assert {s["service"] for s in julie["subscriptions"]} == {"Mobilier de ville"}
     assert "Mobilier urbain" not in {s["service"] for s in account(client, cookies["paul"])["subscriptions"]}
     unknown = send(client, "PUT", f"/structures/{menuiserie}/services/NOPE", {"name": "X"}, cookie=cookies["paul"])
@@ -249,10 +249,11 @@ def test_deactivating_a_service_ends_the_links_limited_to_it_and_revokes_its_sub
     assert "Menuiserie Dupont" not in memberships_of(client, cookies["julie"])
     assert subscriptions_of(client, cookies["julie"], "Menuiserie Dupont") == []
     # Claire's pending request keeps MENINT, and so does the copy Paul decides from.
-    assert memberships_of(client, cookies["claire"])["Menuiserie Dupont"]["services"] == [
-        {"code": "MENINT", "name": "Menuiseries Intérieures"}]
+    kept = memberships_of(client, cookies["claire"])["Menuiserie Dupont"]["services"]
+    assert [(s["code"], s["name"], s["status"]) for s in kept] == [
+        ("MENINT", "Menuiseries Intérieures", "EN_COURS_DE_VALIDATION")]
     (pending,) = body(send(client, "GET", "/manager/requests", cookie=cookies["paul"]))["requests"]
-    assert pending["services"] == [{"code": "MENINT", "name": "Menuiseries Intérieures"}]
+    assert [(s["code"], s["status"]) for s in pending["services"]] == [("MENINT", "EN_COURS_DE_VALIDATION")]
     # Paul keeps the whole structure and his MEUBLES subscriptions, not the MOBURB ones.
     assert subscriptions_of(client, cookies["paul"], "Menuiserie Dupont") == [
         row for row in paul_before if row[0] != "Mobilier urbain"]

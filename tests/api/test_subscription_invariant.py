@@ -26,7 +26,9 @@ def attached_services(items: list[dict]) -> dict[tuple[str, str], tuple[str, set
     for item in items:
         if item["kind"]["S"] == "MEMBERSHIP":
             services = item.get("services", {}).get("L")
-            codes = {s["M"]["code"]["S"] for s in services} if services else None
+            # A refused service of the rattachement reaches nothing.
+            codes = {s["M"]["code"]["S"] for s in services
+                     if s["M"].get("status", {}).get("S") != "REFUSEE"} if services else None
             links[(item["user_id"]["S"], item["structure_id"]["S"])] = (item["status"]["S"], codes)
     return links
 

@@ -112,4 +112,5 @@ def test_a_refused_service_is_not_attached():
             last_name="l", contact_email="e", address_line1=None, postal_code=None, city=None)
 
     assert attached_services(link(ServiceRef("A", "a", VALIDATED), ServiceRef("B", "b", REFUSED))) == ["A"]
-    assert attached_services(link()) == []  # the whole structure
+    assert attached_services(link()) is None  # the whole structure
+    assert attached_services(link(ServiceRef("B", "b", REFUSED))) == []  # every service refused: none

@@ -23,25 +23,28 @@ from chalicelib.domain.subscriptions import (
 )
 
 CODES = st.lists(st.sampled_from(["MOBURB", "MENINT", "MEUBLES", "ATELIER"]), unique=True)
+ATTACHED = st.none() | CODES
 
 
 def test_a_rattachement_to_the_whole_structure_reaches_it_first_then_each_active_service():
-    assert allowed_services([], ["MENINT", "MOBURB"]) == [None, "MENINT", "MOBURB"]
+    assert allowed_services(None, ["MENINT", "MOBURB"]) == [None, "MENINT", "MOBURB"]
+    assert allowed_services([], ["MENINT", "MOBURB"]) == []  # every service refused: nothing
     assert allowed_services(["MOBURB", "MEUBLES"], ["MENINT", "MOBURB"]) == ["MOBURB"]  # MEUBLES deactivated
 
 
 @settings(max_examples=200, derandomize=True)
-@given(attached=CODES, active=CODES)
+@given(attached=ATTACHED, active=CODES)
 def test_one_only_ever_asks_for_what_one_is_attached_to(attached, active):
     for code in allowed_services(attached, active) + structure_level_targets(attached, active):
         if code is None:
-            assert attached == []  # the whole structure only for a rattachement to the whole structure
+            assert attached is None  # the whole structure only for a rattachement to the whole structure
         else:
-            assert code in active and (attached == [] or code in attached)
+            assert code in active and (attached is None or code in attached)
 
 
 def test_a_space_set_on_the_structure_reaches_the_whole_structure_or_each_attached_service():
-    assert structure_level_targets([], ["MOBURB"]) == [None]
+    assert structure_level_targets(None, ["MOBURB"]) == [None]
+    assert structure_level_targets([], ["MOBURB"]) == []
     assert structure_level_targets(["MOBURB", "MENINT"], ["MOBURB"]) == ["MOBURB"]
 
 
