@@ -2,7 +2,7 @@
 // (GET /api/structures/{id}/subscription-requests), grouped by user, decided by selection or a user's whole list
 // (POST …/subscription-requests/decide); and « Paramétrage des espaces » (GET …/spaces): a space set for the whole
 // structure (POST …/spaces, then each user's automatic request is written a moment later) or taken off it (the
-// confirmation says how many users lose it: GET …/spaces/holders, then POST …/spaces/remove).
+// confirmation says how many users lose it: GET …/spaces/holders, then POST …/spaces/remove, which counts nobody).
 import { api, ApiError } from './api.js';
 import { showApiError } from './forms.js';
 import { formatDateTime, spaceLabel, t } from './i18n.js';
@@ -247,7 +247,7 @@ export function createManagerSubscriptions({ current, manages }) {
     button.disabled = true;
     try {
       const { users } = await api.get(`${path('/spaces/holders')}?space=${encodeURIComponent(setting.space)}`);
-      state.target = setting;
+      state.target = { ...setting, losing: users };
       $('space-remove-question').textContent = t('spaces.remove_question', {
         space: spaceLabel(setting.space), designation: current().designation,
       });
@@ -295,9 +295,9 @@ export function createManagerSubscriptions({ current, manages }) {
     const setting = state.target;
     change('space-remove', $('space-remove-ok'),
       () => api.post(path('/spaces/remove'), { space: setting.space }),
-      (answer) => ({
+      () => ({
         type: 'success', id: 'spaces-alert', role: 'status', title: t('spaces.removed_done_title'),
-        body: [t('spaces.removed_done', { space: spaceLabel(setting.space), n: answer.users })],
+        body: [t('spaces.removed_done', { space: spaceLabel(setting.space), n: setting.losing })],
       }));
   });
   $('space-add-cancel').addEventListener('click', () => closeModal($('space-add-modal')));
