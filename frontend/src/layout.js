@@ -32,13 +32,21 @@ async function logout(button) {
   window.location.replace(LOGIN_PAGE);
 }
 
-/** Fill the banner with « Prénom NOM » and « Dernière connexion le … ». */
+// The navigation's « Activité du gestionnaire » is for those who hold that space (hidden until the API says so).
+const MANAGER_SPACE = 'Activité du gestionnaire';
+
+/** Fill the banner with « Prénom NOM » and « Dernière connexion le … »; show the manager's tab to its holders. */
 export function renderBanner(me) {
   bannerMe = me;
   if (!me) return;
   const name = displayName(me);
   for (const el of document.querySelectorAll('[data-bind="user-name"]')) el.textContent = name;
   for (const el of document.querySelectorAll('[data-bind="user-item"]')) el.hidden = false;
+  // An answer that does not list the spaces (null) leaves the tab as it is.
+  if (Array.isArray(me.spaces)) {
+    const manager = me.spaces.includes(MANAGER_SPACE);
+    for (const el of document.querySelectorAll('[data-bind="manager-item"]')) el.hidden = !manager;
+  }
   const last = me.last_login_at
     ? t('header.last_login', { date: formatDateTime(me.last_login_at) })
     : t('header.first_login');

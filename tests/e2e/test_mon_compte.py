@@ -77,6 +77,13 @@ def test_mon_compte_shows_every_block_of_the_guide_with_the_saved_values(stack, 
     expect(subscriptions.locator("tbody tr")).to_have_count(7)
     expect(subscriptions).to_contain_text("CONSULTATION_UNIQUEMENT")
     expect(subscriptions).to_contain_text("Sollicitations émises")
+    expect(subscriptions.locator("tbody tr").filter(has_text="Validé")).to_have_count(7)
+    # The principal manager keeps its manager's space: no box to tick, no « Supprimer » on those rows.
+    manager_rows = subscriptions.locator("tbody tr", has_text="Activité du gestionnaire")
+    expect(manager_rows).to_have_count(2)
+    expect(manager_rows.get_by_role("button")).to_have_count(0)
+    expect(page.get_by_role("button", name="Supprimer abonnements")).to_be_visible()
+    expect(page.get_by_role("link", name="Ajouter un abonnement")).to_have_attribute("href", "abonnement-ajout.html")
     expect(page.locator("#attachments-table")).to_contain_text("Brochure présentation")
     expect(page.locator("#attachments-table")).to_contain_text("brochure1.jpg")
     assert axe_violations(page) == []

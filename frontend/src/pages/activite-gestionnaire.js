@@ -4,12 +4,14 @@
 // managed structure: its users (GET /api/structures/{id}/members), their role (POST …/members/{uid}/role, principal
 // manager only), « Rattacher un utilisateur » (POST /api/structures/{id}/members) and the transfer of the principal
 // manager's role (the designation step of « Supprimer rattachements »); any manager ends a member's rattachement
-// (« Supprimer le rattachement », POST …/members/{uid}/delete) after a confirmation.
+// (« Supprimer le rattachement », POST …/members/{uid}/delete) after a confirmation; its pending subscription requests
+// and « Paramétrage des espaces » (guide §5: manager-subscriptions.js).
 import { api, ApiError } from '../api.js';
 import { createDesignation } from '../designate.js';
 import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
 import { formatDateTime, onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
+import { createManagerSubscriptions } from '../manager-subscriptions.js';
 import {
   $, closeModal, el, emptyRow, formatDay, membershipStatusText, openModal, personName, scopeText, selectCell,
   serviceDatesText, td, todayIso,
@@ -37,6 +39,8 @@ const state = {
 const requestKey = (r) => `${r.structure_id}|${r.user_id}`;
 const isPrincipal = () => state.current?.role === PRINCIPAL;
 const canAttach = () => isPrincipal() || (state.current?.role === SECONDARY && state.current?.manager_scope === 'GESTIONNAIRE');
+
+const subscriptions = createManagerSubscriptions({ current: () => state.current, manages: canAttach });
 
 // ---------------------------------------------------------------- pending requests
 
@@ -338,7 +342,7 @@ async function selectStructure() {
   renderRole();
   for (const zone of ['members-feedback', 'attach-feedback', 'transfer-feedback']) $(zone).replaceChildren();
   attachErrors.clear();
-  await Promise.all([loadMembers(), loadDetail()]);
+  await Promise.all([loadMembers(), loadDetail(), subscriptions.load()]);
 }
 
 $('managed-structure').addEventListener('change', selectStructure);
@@ -526,7 +530,7 @@ async function loadAll({ keep } = {}) {
   const managed = state.structures.length > 0;
   $('manager-empty').hidden = managed;
   $('manager-content').hidden = !managed;
-  if (managed) await Promise.all([loadMembers(), loadDetail()]);
+  if (managed) await Promise.all([loadMembers(), loadDetail(), subscriptions.load()]);
 }
 
 onLangChange(() => {
@@ -535,6 +539,7 @@ onLangChange(() => {
   renderMembers();
   renderAttachServices();
   renderReasonCounter();
+  subscriptions.rerender();
 });
 
 (async () => {

@@ -2,13 +2,14 @@
 import { api, ApiError } from '../api.js';
 import { DEFAULT_COUNTRY } from '../countries.js';
 import {
-  formatShortDateTime, getApiLang, hasKey, onLangChange, setLang, spaceLabel, t,
+  formatShortDateTime, getApiLang, hasKey, onLangChange, setLang, t,
 } from '../i18n.js';
 import { createDeactivation } from '../deactivation.js';
 import { createFormErrors, handleSubmit } from '../forms.js';
 import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import { createMembershipsBlock } from '../memberships-block.js';
 import { createStrengthMeter } from '../strength-meter.js';
+import { createSubscriptionsBlock } from '../subscriptions-block.js';
 import { $, button, el, emptyRow, fillCountries, takeFlash, td } from '../ui.js';
 
 startPage();
@@ -123,29 +124,39 @@ function renderTable(bodyId, rows, columns, emptyKey) {
     : [emptyRow(columns.length, t(emptyKey))]));
 }
 
-// « Mes rattachements aux structures »: its own module (selection, pages, deletion with confirmation).
+/** After a deletion: the lists are read again (a deleted link also takes its subscriptions away, a space given up may
+ * close a tab of the navigation); the form keeps what the person may be typing. */
+async function readLists() {
+  const account = await api.get('/api/account');
+  state.lists = {
+    memberships: account.memberships || [],
+    subscriptions: account.subscriptions || [],
+    attachments: account.attachments || [],
+  };
+  if (state.head) state.head.me = account.me;
+  renderBanner(account.me);
+}
+
+// « Mes rattachements aux structures » and « Mes abonnements aux espaces »: their own modules (selection, deletion
+// with confirmation).
 const membershipsBlock = createMembershipsBlock({
-  // After a deletion: the lists are read again (a deleted link also takes its subscriptions away); the form keeps
-  // what the person may be typing.
   refresh: async () => {
-    const account = await api.get('/api/account');
-    state.lists = {
-      memberships: account.memberships || [],
-      subscriptions: account.subscriptions || [],
-      attachments: account.attachments || [],
-    };
+    await readLists();
     renderTables({ memberships: false });
     return state.lists.memberships;
   },
 });
+const subscriptionsBlock = createSubscriptionsBlock({
+  refresh: async () => {
+    await readLists();
+    renderTables();
+  },
+});
 
 function renderTables({ memberships = true } = {}) {
-  const { subscriptions, attachments } = state.lists;
+  const { attachments } = state.lists;
   if (memberships) membershipsBlock.update(state.lists.memberships);
-  renderTable('subscriptions-body', subscriptions, [
-    (r) => r.identifier, (r) => r.designation, (r) => r.service, (r) => spaceLabel(r.space),
-    (r) => r.habilitation, (r) => r.status,
-  ], 'empty.subscriptions');
+  subscriptionsBlock.update(state.lists.subscriptions, state.lists.memberships);
   renderTable('attachments-body', attachments, [
     (r) => r.type, (r) => r.designation, (r) => r.extension, (r) => r.file_name,
   ], 'empty.attachments');
