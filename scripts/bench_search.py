@@ -85,7 +85,9 @@ def read_one_partition_like_dynamodb() -> None:
     original_query, original_all_items = Table.query, Table.all_items
 
     def query(self, hash_key, *args, **kwargs):
-        state.partition = None if kwargs.get("index_name") else hash_key
+        # An index's partition is not a partition of the table: moto's own reading (index_name, 7th after the key).
+        index_name = kwargs.get("index_name", args[6] if len(args) > 6 else None)
+        state.partition = None if index_name else hash_key
         try:
             return original_query(self, hash_key, *args, **kwargs)
         finally:
