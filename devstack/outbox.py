@@ -74,7 +74,8 @@ def run_job(name: str):
         from importlib import import_module
 
         module = import_module({"housekeeping": "chalicelib.jobs.housekeeping",
-                                "password_reminders": "chalicelib.jobs.reminders"}[name])
+                                "password_reminders": "chalicelib.jobs.reminders",
+                                "stale_requests": "chalicelib.jobs.stale_requests"}[name])
         with request.server.api_lock:
             result = module.run()
             if request.server.on_change:

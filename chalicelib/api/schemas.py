@@ -198,6 +198,14 @@ class Service(Response):
     name: str
 
 
+class WaitingManager(Response):
+    """A manager a pending request waits for: its principal, or once escalated the structure's other managers."""
+
+    first_name: str
+    last_name: str
+    role: Role
+
+
 class MembershipRow(Response):
     structure_id: str
     identifier: str
@@ -213,6 +221,7 @@ class MembershipRow(Response):
     decided_at: Instant | None
     decision_reason: str | None
     active: bool
+    waiting_for: list[WaitingManager]  # a pending request only
 
 
 class SubscriptionRow(Response):
@@ -412,6 +421,7 @@ class PendingRequest(Response):
     comment: str | None
     services: list["MembershipService"]
     requested_at: Instant
+    escalated: bool  # its principal manager being unavailable, it went to the other managers too
 
 
 class ManagerRequests(Response):

@@ -4,7 +4,7 @@ from chalicelib import settings
 from chalicelib.api import schemas
 from chalicelib.domain import clock
 from chalicelib.domain.contact import display_phone
-from chalicelib.domain.memberships import listed, membership_active
+from chalicelib.domain.memberships import PENDING, listed, membership_active
 from chalicelib.domain.password_expiry import expiry
 from chalicelib.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 from chalicelib.domain.subscriptions import SPACES, VALID
@@ -56,6 +56,8 @@ def membership_row(m) -> schemas.MembershipRow:
         status=m.status, manager_scope=m.manager_scope, valid_from=m.valid_from, valid_until=m.valid_until,
         services=_services(m.services), comment=m.comment, requested_at=m.requested_at, decided_at=m.decided_at,
         decision_reason=m.decision_reason, active=membership_active(m, clock.today()),
+        waiting_for=[schemas.WaitingManager(first_name=n.first_name, last_name=n.last_name, role=n.role)
+                     for n in m.waiting_for] if m.status == PENDING else [],
     )
 
 
@@ -73,6 +75,7 @@ def pending_request(m) -> schemas.PendingRequest:
         structure_id=m.structure_id, identifier=m.identifier, designation=m.designation, user_id=m.user_id,
         first_name=m.first_name, last_name=m.last_name, contact_email=m.contact_email, valid_from=m.valid_from,
         valid_until=m.valid_until, comment=m.comment, services=_services(m.services), requested_at=m.requested_at,
+        escalated=m.escalated_at is not None,
     )
 
 

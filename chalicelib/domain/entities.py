@@ -54,6 +54,15 @@ class ServiceRef:
     comment: str | None = None
 
 
+@dataclass(frozen=True)
+class ManagerName:
+    """Who a pending request waits for, as its requester sees it (copied: « Mon Compte » reads no other partition)."""
+
+    first_name: str
+    last_name: str
+    role: str
+
+
 @dataclass
 class Membership:
     """A rattachement, with what « Mon Compte » shows of its structure and what managers' lists show of its user."""
@@ -79,6 +88,9 @@ class Membership:
     address_line1: str | None
     postal_code: str | None
     city: str | None
+    # A pending request: the principal manager it waits for, or, once escalated, the other managers.
+    waiting_for: list[ManagerName] = field(default_factory=list)
+    escalated_at: datetime | None = None
 
 
 @dataclass

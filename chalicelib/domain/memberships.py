@@ -1,8 +1,9 @@
 """Rattachements: their statuses and roles as state machines, default spaces, and who may do what in a structure."""
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from .accounts import ACTIVE
 from .errors import Problem, ServiceDecidedTwice, ServiceNotRequested
 from .states import ABSENT, StateMachine, Transition
 from .subscriptions import (
@@ -197,3 +198,45 @@ def service_losses(memberships, code: str) -> list[ServiceLoss]:
                           if MEMBERSHIP.transition(name).allows(membership.status))
         losses.append(ServiceLoss(membership, remaining, ending))
     return losses
+
+
+
+
+# A request nobody decides does not wait forever: past this age, a principal manager who cannot act (account not
+# active, or login locked) hands it to the structure's other managers.
+STALE_AFTER = timedelta(days=14)
+
+
+def stale(requested_at: datetime, now: datetime) -> bool:
+    """A pending request asked more than 14 days ago."""
+    return now - requested_at > STALE_AFTER
+
+
+def check_day(requested_at: datetime) -> date:
+    """The first day (UTC) at whose start a request is ``stale``: the day the daily check files it under."""
+    return (requested_at + STALE_AFTER).date() + timedelta(days=1)
+
+
+def days_to_check(last_checked: date | None, today: date) -> list[date]:
+    """The days a run reads: today, and every day missed since the last finished one (none if today is done)."""
+    if last_checked is None:
+        return [today]
+    return [last_checked + timedelta(days=n) for n in range(1, (today - last_checked).days + 1)]
+
+
+def principal_unavailable(account_status: str | None, locked_until: datetime | None, now: datetime) -> bool:
+    """The principal manager cannot decide: no active account (``None``: none at all), or its login is locked."""
+    return account_status != ACTIVE or (locked_until is not None and now < locked_until)
+
+
+def deputies(members, principal_user_id: str, today: date) -> list:
+    """Who an escalated request goes to: the structure's secondary managers, acting as managers or as users, whose
+    rattachement is in force today (the principal excluded)."""
+    return [m for m in members if m.role == SECONDARY and m.user_id != principal_user_id
+            and membership_active(m, today)]
+
+
+def may_decide_escalated(membership, escalated: bool, today: date) -> bool:
+    """A secondary manager acting as a user decides a request of its structure only once it was escalated."""
+    return (escalated and membership is not None and membership.role == SECONDARY
+            and membership_active(membership, today))

@@ -1,1 +1,2 @@
-"""Scheduled functions: hourly housekeeping and the daily password-expiry reminders."""
+"""Scheduled functions: hourly housekeeping, the daily password-expiry reminders and the daily check of stale
+requests."""

@@ -51,6 +51,14 @@ def password_reminders(event):
     return {"sent": job.run()}
 
 
+@blueprint.schedule(Cron(30, 5, "*", "*", "?", "*"), name="stale_requests")
+@timed("stale_requests")
+def stale_requests(event):
+    from chalicelib.jobs import stale_requests as job
+
+    return job.run()
+
+
 # Set by the deployment; the placeholder keeps the app importable anywhere else (tests, the local stack, the Lambda).
 STREAM_PLACEHOLDER = "arn:aws:dynamodb:eu-west-3:000000000000:table/mon-compte/stream/not-deployed"
 

@@ -36,6 +36,7 @@ from chalicelib.domain.memberships import (
     holds_manager_role,
     listed,
     manages,
+    may_decide_escalated,
     membership_active,
     service_date_problems,
     summary_status,
@@ -60,6 +61,7 @@ class DecisionOutcome:
 class ManagerRequests:
     managed: list[entities.Membership]
     pending: list[entities.Membership]
+    memberships: list[entities.Membership] = field(default_factory=list)  # all the caller's rattachements
 
 
 def own_profile(current: CurrentSession) -> entities.UserProfile:
@@ -167,8 +169,10 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> entities.
     user = own_profile(current)
     membership = new_membership(structure, user, USER, pending, data["valid_from"], data["valid_until"],
                                 data.get("comment") or None, chosen, clock.now())
-    memberships.request_membership(membership, _managers(memberships.members(structure_id, VALIDATED)))
     principal = accounts.get_profile(structure.principal_user_id)
+    if principal is not None:  # what its requester sees it waiting for, copied: « Mon Compte » reads no other partition
+        membership.waiting_for = [entities.ManagerName(principal.first_name, principal.last_name, PRINCIPAL)]
+    memberships.request_membership(membership, _managers(memberships.members(structure_id, VALIDATED)))
     if principal is not None:
         from chalicelib.mail import sender
 
@@ -285,15 +289,18 @@ def leave(current: CurrentSession, structure_id: str, successor_user_id: str | N
 def managed_structures(current: CurrentSession) -> ManagerRequests:
     """The structures the caller manages and the requests waiting for it: one Query on its own partition, whatever
     the number of structures. A copy of a request is shown only while the caller manages its structure, so a manager
-    whose role was just taken away sees nothing more. A caller who manages nothing is refused."""
+    whose role was just taken away sees nothing more; an escalated one (its principal manager unavailable) also while
+    the caller is a secondary manager of it acting as a user. A caller with none of these is refused."""
     view = memberships.manager_view(current.user_id)
     today = clock.today()
     managed = [m for m in view.memberships if manages(m, today, m.structure_id in view.manager_spaces)]
-    if not managed:
-        raise Forbidden()
     ids = {m.structure_id for m in managed}
-    pending = sorted((r for r in view.pending if r.structure_id in ids), key=lambda r: r.requested_at)
-    return ManagerRequests(sorted(managed, key=lambda m: m.designation), pending)
+    deputy_of = {m.structure_id for m in view.memberships if may_decide_escalated(m, True, today)}
+    pending = sorted((r for r in view.pending if r.structure_id in ids
+                      or (r.escalated_at is not None and r.structure_id in deputy_of)), key=lambda r: r.requested_at)
+    if not managed and not pending:
+        raise Forbidden()
+    return ManagerRequests(sorted(managed, key=lambda m: m.designation), pending, view.memberships)
 
 
 def decide(current: CurrentSession, validated: bool, reason: str | None, targets: list[dict]) -> list[DecisionOutcome]:
@@ -302,14 +309,18 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
     if one of its services is, refused if all are."""
     from chalicelib.mail import sender
 
-    managed = {m.structure_id: m for m in managed_structures(current).managed}
+    view = managed_structures(current)
+    managed = {m.structure_id: m for m in view.managed}
+    today = clock.today()
+    # A secondary manager acting as a user decides only requests escalated to it (checked on the request below).
+    deputy_of = {m.structure_id: m for m in view.memberships if may_decide_escalated(m, True, today)}
     decision = MEMBERSHIP.transition("validate" if validated else "refuse")
     results, structures_read = [], {}
     for target in targets:
         structure_id, user_id = target["structure_id"], target["user_id"]
         outcome = DecisionOutcome(structure_id, user_id)
         results.append(outcome)
-        manager = managed.get(structure_id)
+        manager = managed.get(structure_id) or deputy_of.get(structure_id)
         if manager is None:
             outcome.error = "forbidden"
             continue
@@ -317,6 +328,10 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
         if request_item is None or not decision.allows(request_item.status):
             memberships.drop_copy(current.user_id, structure_id, user_id)
             outcome.error = "request_not_pending"
+            continue
+        as_deputy = structure_id not in managed
+        if as_deputy and not may_decide_escalated(manager, request_item.escalated_at is not None, today):
+            outcome.error = "forbidden"
             continue
         try:
             request_item.services = decide_services(request_item.services, target.get("validated_services") or [],
@@ -337,6 +352,7 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
             memberships.decide_request(
                 structure, request_item, manager, transition, reason, clock.now(),
                 default_spaces(request_item.role, request_item.manager_scope), DEFAULT_HABILITATION,
+                escalated=as_deputy,
             )
         except ConcurrentChange:
             outcome.error = "request_not_pending"

@@ -7,6 +7,7 @@ their managers read.
 - ``USER#<id>`` / ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``: an abonnement.
 - ``USER#<manager>`` / ``MANAGE#<structure>#<requester>``: a pending request copied for each manager who may decide it,
   indexed by ``gsi1`` under ``COPIES#<requester>`` / ``<structure>#<manager>`` so that a decision removes every copy.
+- ``CHECK#<structure>#<requester>``: the request filed under the day it is 14 days old (``store.escalation``).
 
 Every change is one TransactWriteItems whose conditions come from the state machines' transitions: no double
 decision, no second principal manager, no change on a link someone else changed first.
@@ -21,7 +22,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib.domain import entities
 from chalicelib.domain.accounts import ACCOUNT
 from chalicelib.domain.errors import MembershipExists
-from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED, service_status
+from chalicelib.domain.memberships import MEMBERSHIP, PENDING, ROLE, VALIDATED, check_day, service_status
 from chalicelib.domain.states import Transition
 from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, MODIFICATION, VALID
 from chalicelib.domain.subscriptions import PENDING as SUBSCRIPTION_PENDING
@@ -32,13 +33,16 @@ from chalicelib.store.models import (
     PROFILE_SK,
     SUBSCRIPTION_PREFIX,
     Item,
+    ManagerNameRef,
     Membership,
+    RequestCheck,
     RequestCopy,
     ServiceRef,
     Structure,
     Subscription,
     UserProfile,
     bind,
+    check_keys,
     membership_sk,
     set_actions,
     subscription_sk,
@@ -90,17 +94,31 @@ def _stored_services(services: list[entities.ServiceRef]) -> list[ServiceRef] | 
 def to_membership(item) -> entities.Membership:
     valid_from, valid_until = iso_date(item.valid_from), iso_date(item.valid_until)
     return entity(entities.Membership, item, valid_from=valid_from, valid_until=valid_until,
-                  services=_service_refs(item, valid_from, valid_until))
+                  services=_service_refs(item, valid_from, valid_until),
+                  waiting_for=[entities.ManagerName(n.first_name, n.last_name, n.role)
+                               for n in (item.waiting_for or [])])
 
 
 def _fields(membership: entities.Membership) -> dict:
     return {
         name: getattr(membership, name) for name in entities.Membership.__dataclass_fields__
-        if name not in ("valid_from", "valid_until", "services")
+        if name not in ("valid_from", "valid_until", "services", "waiting_for")
     } | {
         "valid_from": iso_text(membership.valid_from), "valid_until": iso_text(membership.valid_until),
         "services": _stored_services(membership.services),
+        "waiting_for": waiting_for_refs(membership.waiting_for),
     }
+
+
+def waiting_for_refs(names: list[entities.ManagerName]) -> list[ManagerNameRef] | None:
+    return [ManagerNameRef(first_name=n.first_name, last_name=n.last_name, role=n.role) for n in names] or None
+
+
+def _check_item(request: entities.Membership) -> RequestCheck:
+    """The request filed under the day it becomes stale, for the daily check of its principal manager."""
+    day = check_day(request.requested_at).isoformat()
+    return RequestCheck(**check_keys(request.structure_id, request.user_id, day), structure_id=request.structure_id,
+                        user_id=request.user_id)
 
 
 def _membership_item(membership: entities.Membership) -> Membership:
@@ -233,8 +251,8 @@ def founder_writes(structure: entities.Structure, founder: entities.Membership, 
 
 
 def request_membership(request: entities.Membership, managers: list[str]) -> None:
-    """Write a pending request (unless one is pending or the user is attached already), and its copy for each of
-    ``managers``."""
+    """Write a pending request (unless one is pending or the user is attached already), its copy for each of
+    ``managers`` and its check on the day it becomes stale."""
     bind()
     item = _membership_item(request)
     condition = allowed_states(Membership, Membership.status, MEMBERSHIP.transition("request"))
@@ -244,6 +262,7 @@ def request_membership(request: entities.Membership, managers: list[str]) -> Non
     def write(transaction):
         nonlocal rest
         transaction.save(item, condition=condition)
+        transaction.save(_check_item(request))
         rest = _write_in_parts(transaction, copies)
 
     commit(write, MembershipExists)
@@ -266,11 +285,12 @@ def attach_member(structure: entities.Structure, membership: entities.Membership
 
 def decide_request(
     structure: entities.Structure, request: entities.Membership, manager: entities.Membership, transition: Transition,
-    reason: str | None, moment: datetime, spaces, habilitation: str,
+    reason: str | None, moment: datetime, spaces, habilitation: str, escalated: bool = False,
 ) -> None:
     """Validate (with the default subscriptions of the role) or refuse a pending request, once, while its author's
     account is active; every manager's copy of it goes. ``request.services`` carry each service's decision: only the
-    validated ones get subscriptions (none named: the whole structure)."""
+    validated ones get subscriptions (none named: the whole structure). ``escalated``: the decider may decide it only
+    because it was escalated to it, which must still hold when it is written."""
     bind()
     actions = [*_status_actions(request, transition.target), Membership.decided_at.set(moment),
                Membership.decided_by.set(manager.user_id)]
@@ -279,14 +299,16 @@ def decide_request(
         actions.append(Membership.services.set(_stored_services(request.services)))
     granted = [s for s in request.services if s.status == VALIDATED]
     copies, rest = _copies_of(request.user_id, request.structure_id), []
+    condition = allowed_states(Membership, Membership.status, transition)
+    if escalated:
+        condition = condition & Membership.escalated_at.exists()
 
     def write(transaction):
         nonlocal rest
         manager_check(transaction, manager)
         transaction.condition_check(UserProfile, user_pk(request.user_id), PROFILE_SK,
                                     condition=UserProfile.status.is_in(*ACCOUNT.transition("deactivate").sources))
-        transaction.update(_key_item(request), actions=actions,
-                           condition=allowed_states(Membership, Membership.status, transition))
+        transaction.update(_key_item(request), actions=actions, condition=condition)
         if transition.target == VALIDATED:
             for subscription in _subscription_items(structure, request.user_id, granted, spaces, habilitation):
                 transaction.save(subscription)
@@ -300,6 +322,39 @@ def drop_copy(manager_id: str, structure_id: str, requester_id: str) -> None:
     """Remove a manager's copy of a request no longer pending (one left behind by an index still catching up)."""
     bind()
     RequestCopy(user_pk(manager_id), _copy_sk(structure_id, requester_id)).delete()
+
+
+def escalate_request(request: entities.Membership, deputies: list[entities.Membership], moment: datetime) -> int:
+    """Hand a stale request to ``deputies`` too: it waits for them now (what its requester sees), each gets a copy, and
+    every copy says it was escalated; its check goes with the last write. Rewrites the same values when run again
+    (a run stopped half-way), and changes nothing once the request is no longer the pending one that was read.
+    Returns how many managers got a copy they did not have."""
+    bind()
+    holders = {copy.gsi1sk.rsplit("#", 1)[1] for copy in _copies_of(request.user_id, request.structure_id)}
+    newcomers = [d.user_id for d in deputies if d.user_id not in holders]
+    request.escalated_at = request.escalated_at or moment
+    request.waiting_for = [entities.ManagerName(d.first_name, d.last_name, d.role) for d in deputies]
+    copies = [_copy_item(manager_id, request) for manager_id in [*newcomers, *sorted(holders)]]
+    check = RequestCheck(**check_keys(request.structure_id, request.user_id, "-"))
+    rest = []
+
+    def write(transaction):
+        nonlocal rest
+        transaction.update(
+            _key_item(request),
+            actions=[Membership.escalated_at.set(Membership.escalated_at | moment),
+                     Membership.waiting_for.set(waiting_for_refs(request.waiting_for))],
+            condition=(Membership.status == PENDING) & (Membership.requested_at == request.requested_at),
+        )
+        rest = _write_in_parts(transaction, copies)
+        if not rest:
+            transaction.delete(check)
+
+    commit(write)
+    _write_rest(rest)
+    if rest:
+        check.delete()
+    return len(newcomers)
 
 
 def end_membership(membership: entities.Membership, transition: Transition,

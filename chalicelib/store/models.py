@@ -13,10 +13,12 @@ Partitions:
 - ``STRUCTURE#<id>`` / ``SPACE#<space>``: a space set for the whole structure, or taken off it.
 - ``USER#<manager id>`` / ``MANAGE#<structure>#<requester id>``: a copy of a pending request in the partition of each
   manager who may decide it, so that « Activité du gestionnaire » is one Query whatever the number of structures.
+- ``CHECK#<structure>#<requester id>`` / ``CHECK``: a pending request filed under the day it is 14 days old, for the
+  daily check of its principal manager; ``JOB#<name>`` / ``LAST_DAY``: the last day a daily job finished.
 GSI ``gsi1`` is overloaded: the inverted index of memberships (``MEMBERS#<structure id>`` / ``<status>#<user id>``),
 the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), the
-subscriptions of a structure (``SUBSCRIBERS#<structure id>`` / ``<status>#<user id>#...``), and what expires on a day
-(``EXPIRY#<day>``).
+subscriptions of a structure (``SUBSCRIBERS#<structure id>`` / ``<status>#<user id>#...``), what expires on a day
+(``EXPIRY#<day>``), and the requests to check on a day (``STALE#<day>`` / ``<structure>#<requester id>``).
 """
 
 from pynamodb.attributes import (
@@ -46,6 +48,12 @@ class ServiceRef(MapAttribute):
     valid_from = UnicodeAttribute(null=True)  # ISO date
     valid_until = UnicodeAttribute(null=True)
     comment = UnicodeAttribute(null=True)
+
+
+class ManagerNameRef(MapAttribute):
+    first_name = UnicodeAttribute()
+    last_name = UnicodeAttribute()
+    role = UnicodeAttribute()
 
 
 class StructureMembersIndex(GlobalSecondaryIndex):
@@ -276,6 +284,10 @@ class MembershipFields:
     address_line1 = UnicodeAttribute(null=True)
     postal_code = UnicodeAttribute(null=True)
     city = UnicodeAttribute(null=True)
+    # Who a pending request waits for, as its requester sees it: the principal manager's name copied at request time,
+    # the other managers' once it is escalated (« Mon Compte » reads no other partition).
+    waiting_for = ListAttribute(of=ManagerNameRef, null=True)
+    escalated_at = UTCDateTimeAttribute(null=True)
 
 
 class Membership(MembershipFields, Item, discriminator="MEMBERSHIP"):
@@ -284,6 +296,30 @@ class Membership(MembershipFields, Item, discriminator="MEMBERSHIP"):
 
 class RequestCopy(MembershipFields, Item, discriminator="REQUEST_COPY"):
     """A pending request as one of the managers who may decide it finds it in its own partition."""
+
+
+def check_keys(structure_id: str, requester_id: str, day: str) -> dict:
+    """The keys of a pending request's check, filed under ``day`` (ISO) in ``gsi1``: one key per request, so a new
+    request after a refusal refiles it, and moving it to another day is one UpdateItem."""
+    return {"pk": f"CHECK#{structure_id}#{requester_id}", "sk": "CHECK", "gsi1pk": check_day_pk(day),
+            "gsi1sk": f"{structure_id}#{requester_id}"}
+
+
+def check_day_pk(day: str) -> str:
+    return f"STALE#{day}"
+
+
+class RequestCheck(Item, discriminator="REQUEST_CHECK"):
+    """A pending request to check on the day it becomes stale (``domain.memberships.check_day``)."""
+
+    structure_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+
+
+class JobMark(Item, discriminator="JOB_MARK"):
+    """The last day a daily job finished, so that its next run reads the days it missed and no other."""
+
+    day = UnicodeAttribute()
 
 
 class Subscription(Item, discriminator="SUBSCRIPTION"):

@@ -26,6 +26,11 @@ def _login_key(login: str) -> str:
     return f"ATTEMPTS#{login.casefold()}"
 
 
+def attempts_key(login: str) -> tuple[str, str]:
+    """The key of a login name's failures (read in batches by the check of stale requests)."""
+    return _login_key(login), "ATTEMPTS"
+
+
 def get_attempts(login: str) -> Attempts:
     bind()
     try:

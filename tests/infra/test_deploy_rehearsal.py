@@ -5,7 +5,7 @@ What it rehearses: the resources stack created by moto's CloudFormation, restric
 (``--rehearsal``: devstack.resources.LOCAL_TYPES, the table and the buckets; moto has no CloudFront, WAF or SES identity
 resources, so the distribution, its headers policy, the gateway response and the mail identity are not created here),
 its outputs written into the stage's configuration and policy file, then ``chalice deploy`` itself: the IAM roles with
-that policy, the four Lambda functions with the stack's names, the EventBridge schedule rules and the table stream's
+that policy, the five Lambda functions with the stack's names, the EventBridge schedule rules and the table stream's
 event source mapping, read back through boto3 from the moto server; then the later phases one by one: the stream's
 filter and retries from infra/resources.json on that mapping, and the frontend upload with its headers.
 
@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 STAGE = "prod"
 APP = "mon-compte"
 FUNCTIONS = {f"{APP}-{STAGE}", f"{APP}-{STAGE}-housekeeping", f"{APP}-{STAGE}-password_reminders",
-             f"{APP}-{STAGE}-table_changes"}
+             f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes"}
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +153,8 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     rules = {r["Name"]: r for r in events.list_rules(NamePrefix=f"{APP}-{STAGE}")["Rules"]}
     schedules = {name: rule["ScheduleExpression"] for name, rule in rules.items()}
     assert schedules == {f"{APP}-{STAGE}-housekeeping-event": "rate(1 hour)",
-                         f"{APP}-{STAGE}-password_reminders-event": "cron(0 6 * * ? *)"}
+                         f"{APP}-{STAGE}-password_reminders-event": "cron(0 6 * * ? *)",
+                         f"{APP}-{STAGE}-stale_requests-event": "cron(30 5 * * ? *)"}
     for name in rules:
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
         assert target["Arn"] == functions[name.removesuffix("-event")]["FunctionArn"]

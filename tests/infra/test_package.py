@@ -34,10 +34,10 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
     template = json.loads((out / "sam.json").read_text())
     resources = template["Resources"]
     for name in ("AccountTable", "AttachmentsBucket", "FrontendDistribution", "AccountDataPolicy", "APIHandler",
-                 "Housekeeping", "PasswordReminders", "MailIdentity"):
+                 "Housekeeping", "PasswordReminders", "StaleRequests", "MailIdentity"):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "TableChanges"}
+    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests", "TableChanges"}
     # The stream reaches ``table_changes`` through the event source its decorator declares (what ``chalice deploy``
     # creates too); the merged template gives it the table's stream and keeps only profile changes and the spaces of
     # structures.
@@ -149,7 +149,7 @@ def test_every_function_gets_the_resource_names():
     """Variables merged into one function do not reach the others: each function of the app is listed here."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 4
+    assert len(functions) == 5
     for function in functions:
         variables = function["Properties"]["Environment"]["Variables"]
         assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}
