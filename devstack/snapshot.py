@@ -56,6 +56,7 @@ def restore(path: Path) -> bool:
         extra = {"ContentType": obj["content_type"]} if obj.get("content_type") else {}
         s3.put_object(Bucket=names["AttachmentsBucket"], Key=obj["key"], Body=base64.b64decode(obj["body"]), **extra)
     copy_pending_requests(items)
+    check_pending_requests(items)
     return bool(items)
 
 
@@ -70,4 +71,22 @@ def copy_pending_requests(items: list[dict]) -> int:
         if item.get("kind", {}).get("S") == "MEMBERSHIP":
             request = get_membership(item["user_id"]["S"], item["structure_id"]["S"])
             written += copy_to_managers(request) if request else 0
+    return written
+
+
+
+def check_pending_requests(items: list[dict]) -> int:
+    """A state saved before pending requests were filed for the daily check of stale requests: file each under the
+    day it becomes stale, or today if that day is past. Does nothing to a state that has them."""
+    from chalicelib.domain import clock
+    from chalicelib.domain.memberships import PENDING, check_day
+    from chalicelib.store import escalation
+    from chalicelib.store.memberships import get_membership
+
+    written = 0
+    for item in items:
+        if item.get("kind", {}).get("S") == "MEMBERSHIP" and item.get("status", {}).get("S") == PENDING:
+            request = get_membership(item["user_id"]["S"], item["structure_id"]["S"])
+            day = max(check_day(request.requested_at), clock.now().date())
+            written += escalation.file_once(request, day)
     return written

@@ -9,11 +9,11 @@
 
 from datetime import date
 
-from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 
 from chalicelib.domain import entities
 from chalicelib.store.common import entity
-from chalicelib.store.memberships import to_membership
+from chalicelib.store.memberships import check_item, to_membership
 from chalicelib.store.models import (
     PROFILE_SK,
     Item,
@@ -113,3 +113,16 @@ def drop(structure_id: str, user_id: str, day: date) -> None:
     except DeleteError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":
             raise
+
+
+def file_once(request: entities.Membership, day: date) -> bool:
+    """File a pending request for its check on ``day`` unless it is filed already (local data saved before checks
+    existed); whether it was."""
+    bind()
+    try:
+        check_item(request, day).save(condition=RequestCheck.pk.does_not_exist())
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -15,7 +15,7 @@ decision, no second principal manager, no change on a link someone else changed 
 
 import dataclasses
 import logging
-from datetime import datetime
+from datetime import date, datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
@@ -114,9 +114,9 @@ def waiting_for_refs(names: list[entities.ManagerName]) -> list[ManagerNameRef] 
     return [ManagerNameRef(first_name=n.first_name, last_name=n.last_name, role=n.role) for n in names] or None
 
 
-def _check_item(request: entities.Membership) -> RequestCheck:
-    """The request filed under the day it becomes stale, for the daily check of its principal manager."""
-    day = check_day(request.requested_at).isoformat()
+def check_item(request: entities.Membership, day: date | None = None) -> RequestCheck:
+    """The request filed under the day it becomes stale (or ``day``), for the daily check of its principal manager."""
+    day = (day or check_day(request.requested_at)).isoformat()
     return RequestCheck(**check_keys(request.structure_id, request.user_id, day), structure_id=request.structure_id,
                         user_id=request.user_id)
 
@@ -262,7 +262,7 @@ def request_membership(request: entities.Membership, managers: list[str]) -> Non
     def write(transaction):
         nonlocal rest
         transaction.save(item, condition=condition)
-        transaction.save(_check_item(request))
+        transaction.save(check_item(request))
         rest = _write_in_parts(transaction, copies)
 
     commit(write, MembershipExists)

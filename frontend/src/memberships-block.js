@@ -8,7 +8,7 @@ import { t } from './i18n.js';
 import { showAlert } from './layout.js';
 import {
   $, closeModal, el, emptyRow, fillPerPage, membershipStatusText, openModal, pagination, personName, selectCell,
-  serviceStatusList, servicesText, td,
+  serviceStatusList, servicesText, td, waitingForText,
 } from './ui.js';
 
 const PRINCIPAL = 'GESTIONNAIRE_PRINCIPAL';
@@ -34,6 +34,15 @@ function actionsCell(row, index, onDelete) {
   return el('td', {}, el('div', { className: 'app-row-actions' }, view, request, remove));
 }
 
+/** The status, and under it who a pending request waits for (« En attente de : … »). */
+function statusCell(row, index) {
+  const waiting = waitingForText(row);
+  if (!waiting) return td(membershipStatusText(row));
+  return td([el('span', {}, membershipStatusText(row)), el('br'), el('span', {
+    className: 'fr-text--xs app-muted', id: `membership-waiting-${index}`,
+  }, t('waiting.text', { names: waiting }))]);
+}
+
 /** A line of the table: selection box, identifier, designation, role, status, services (each with its own status
  * and dates), actions. */
 function membershipRow(row, index, { checked, onDelete }) {
@@ -42,7 +51,7 @@ function membershipRow(row, index, { checked, onDelete }) {
       id: `membership-select-${index}`, name: 'membership-select', value: row.structure_id, checked,
       label: t('memberships.select', { designation: row.designation }),
     }),
-    td(row.identifier), td(row.designation), td(row.role), td(membershipStatusText(row)),
+    td(row.identifier), td(row.designation), td(row.role), statusCell(row, index),
     td(serviceStatusList(row.services, { id: `membership-services-${index}` })), actionsCell(row, index, onDelete));
 }
 

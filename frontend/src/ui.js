@@ -235,6 +235,13 @@ export function membershipStatusText(row) {
   return row.status || '';
 }
 
+/** Who a pending request waits for: « Paul DUPONT (gestionnaire principal) », or once escalated the other managers;
+ * '' when it waits for no one named (not pending). */
+export function waitingForText(row) {
+  return (row?.waiting_for || [])
+    .map((m) => t('waiting.person', { name: personName(m), role: t(`waiting.role.${m.role}`) })).join(', ');
+}
+
 /** « Agit comme gestionnaire » / « Agit comme utilisateur » for a secondary manager, '' otherwise. */
 export const scopeText = (row) =>
   (row && row.role === 'GESTIONNAIRE_SECONDAIRE' && row.manager_scope ? t(`scope.${row.manager_scope}`) : '');

@@ -252,6 +252,15 @@ export const FR = {
   'manager.services_hint': 'Pour une demande portant sur plusieurs services, décochez les services à refuser avant de cliquer sur « Valider la sélection ».',
   'manager.decided_services': '{line} (services validés : {validated} ; refusés : {refused})',
   'manager.none': 'aucun',
+
+  // Qui une demande en attente attend ; une demande escaladée (gestionnaire principal indisponible)
+  'waiting.label': 'En attente de',
+  'waiting.text': 'En attente de : {names}',
+  'waiting.person': '{name} ({role})',
+  'waiting.role.GESTIONNAIRE_PRINCIPAL': 'gestionnaire principal',
+  'waiting.role.GESTIONNAIRE_SECONDAIRE': 'gestionnaire secondaire',
+  'waiting.role.UTILISATEUR': 'utilisateur',
+  'manager.escalated': 'Gestionnaire principal indisponible : demande transmise aux autres gestionnaires',
 };
 
 export const EN = {
@@ -499,4 +508,13 @@ export const EN = {
   'manager.services_hint': 'For a request on several services, untick the services to refuse before clicking “Validate the selection”.',
   'manager.decided_services': '{line} (services validated: {validated}; refused: {refused})',
   'manager.none': 'none',
+
+  // Who a pending request waits for; an escalated request (principal manager unavailable)
+  'waiting.label': 'Waiting for',
+  'waiting.text': 'Waiting for: {names}',
+  'waiting.person': '{name} ({role})',
+  'waiting.role.GESTIONNAIRE_PRINCIPAL': 'principal manager',
+  'waiting.role.GESTIONNAIRE_SECONDAIRE': 'secondary manager',
+  'waiting.role.UTILISATEUR': 'user',
+  'manager.escalated': 'Principal manager unavailable: request passed on to the other managers',
 };

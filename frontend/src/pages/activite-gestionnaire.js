@@ -63,7 +63,10 @@ function renderRequests() {
         id: `request-select-${i}`, name: 'request-select', value: key, checked: state.selectedRequests.has(key),
         label: t('manager.select_request', { name: who, designation: r.designation }),
       }),
-      td([el('span', {}, r.designation), el('br'), el('span', { className: 'fr-text--xs app-muted' }, r.identifier)]),
+      td([el('span', {}, r.designation), el('br'), el('span', { className: 'fr-text--xs app-muted' }, r.identifier),
+        // Escalated: its principal manager is unavailable, so it reached the other managers too.
+        ...(r.escalated ? [el('br'), el('span', { className: 'fr-text--xs app-escalated', id: `request-escalated-${i}` },
+          t('manager.escalated'))] : [])]),
       td([el('span', {}, who), el('br'), el('span', { className: 'fr-text--xs app-muted' }, r.contact_email || '')]),
       td(serviceChoices(r, i)),
       td(formatDay(r.valid_from)),
@@ -528,8 +531,11 @@ async function loadAll({ keep } = {}) {
   if (keep) state.current = { structure_id: keep };
   await loadRequests();
   const managed = state.structures.length > 0;
-  $('manager-empty').hidden = managed;
-  $('manager-content').hidden = !managed;
+  // A secondary manager acting as a user manages no structure but may have escalated requests to decide.
+  const shown = managed || state.requests.length > 0;
+  $('manager-empty').hidden = shown;
+  $('manager-content').hidden = !shown;
+  $('structure-section').hidden = !managed;
   if (managed) await Promise.all([loadMembers(), loadDetail(), subscriptions.load()]);
 }
 

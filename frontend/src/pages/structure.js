@@ -13,7 +13,7 @@ import { countryName, formatDateTime, onLangChange, setLang, t } from '../i18n.j
 import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import {
   $, button, closeModal, describe, el, emptyRow, fillCountries, formatDay, identifierTypeLabel, membershipStatusText,
-  openModal, scopeText, servicesText, structureTypeLabel, takeFlash, td,
+  openModal, scopeText, servicesText, structureTypeLabel, takeFlash, td, waitingForText,
 } from '../ui.js';
 
 startPage();
@@ -59,6 +59,7 @@ function render() {
   if (mine) {
     $('my-membership').replaceChildren(describe([
       [t('col.status'), membershipStatusText(mine), 'my-membership-status'],
+      ...(waitingForText(mine) ? [[t('waiting.label'), waitingForText(mine), 'my-membership-waiting-for']] : []),
       [t('col.role'), mine.role, 'my-membership-role'],
       ...(mine.role === 'GESTIONNAIRE_SECONDAIRE' ? [[t('col.scope'), scopeText(mine), 'my-membership-scope']] : []),
       [t('field.valid_from'), formatDay(mine.valid_from), 'my-membership-valid-from'],
