@@ -200,8 +200,6 @@ def service_losses(memberships, code: str) -> list[ServiceLoss]:
     return losses
 
 
-
-
 # A request nobody decides does not wait forever: past this age, a principal manager who cannot act (account not
 # active, or login locked) hands it to the structure's other managers.
 STALE_AFTER = timedelta(days=14)
