@@ -137,6 +137,8 @@ class Me(Response):
     language: Language
     last_login_at: Instant | None
     spaces: list[Space] | None = None
+    # Requests escalated to a secondary manager acting as a user wait for it in « Activité du gestionnaire ».
+    escalated_requests: bool | None = None
 
 
 class Address(Response):

@@ -10,10 +10,10 @@ from chalicelib.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 from chalicelib.domain.subscriptions import SPACES, VALID
 
 
-def me(profile, previous_login_at, spaces=None) -> schemas.Me:
+def me(profile, previous_login_at, spaces=None, escalated_requests=None) -> schemas.Me:
     return schemas.Me(
         first_name=profile.first_name, last_name=profile.last_name, language=profile.language,
-        last_login_at=previous_login_at, spaces=spaces,
+        last_login_at=previous_login_at, spaces=spaces, escalated_requests=escalated_requests,
     )
 
 

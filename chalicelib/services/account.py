@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from chalicelib.domain import clock, entities
 from chalicelib.domain.errors import InvalidInput, NotAuthenticated, Problem, VersionConflict, WrongCurrentPassword
+from chalicelib.domain.memberships import may_decide_escalated
 from chalicelib.domain.password_policy import contains_personal_data
 from chalicelib.domain.profile import check_password_change, check_profile, check_secret_question, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
@@ -38,12 +39,14 @@ def get_profile(current: CurrentSession) -> entities.UserProfile:
     return profile
 
 
-def get_banner(current: CurrentSession) -> tuple[entities.UserProfile, list[str]]:
-    """The banner's profile and the spaces the user holds (the navigation follows them): one Query."""
-    profile, spaces = accounts.get_profile_and_spaces(current.user_id)
+def get_banner(current: CurrentSession) -> tuple[entities.UserProfile, list[str], bool]:
+    """The banner's profile, the spaces the user holds (the navigation follows them) and whether requests escalated to
+    it wait in « Activité du gestionnaire » (a secondary manager acting as a user holds no manager space): one Query."""
+    profile, spaces, escalated_in = accounts.get_profile_and_spaces(current.user_id)
     if profile is None:
         raise NotAuthenticated()
-    return profile, [space for space in SPACES if space in spaces]
+    escalated = any(may_decide_escalated(m, True, clock.today()) for m in escalated_in)
+    return profile, [space for space in SPACES if space in spaces], escalated
 
 
 def update_account(current: CurrentSession, data: dict) -> SavedProfile:

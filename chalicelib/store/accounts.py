@@ -92,18 +92,23 @@ def get_profile(user_id: str) -> entities.UserProfile | None:
         return None
 
 
-def get_profile_and_spaces(user_id: str) -> tuple[entities.UserProfile | None, set[str]]:
-    """The profile and the spaces its user holds (validated, on any structure): one Query, the profile's sort key and
-    the subscriptions' following one another."""
+def get_profile_and_spaces(user_id: str) -> tuple[entities.UserProfile | None, set[str], list[entities.Membership]]:
+    """The profile, the spaces its user holds (validated, on any structure) and the rattachements where a request was
+    escalated to it (its principal manager unavailable): one Query, the copies of requests waiting for it, its
+    rattachements, its profile and its subscriptions following one another (what « Activité du gestionnaire » reads)."""
     bind()
-    profile, spaces = None, set()
-    for item in Item.query(user_pk(user_id), Item.sk.between(PROFILE_SK, SUBSCRIPTION_PREFIX + "\uffff"),
-                           consistent_read=True):
+    profile, spaces, escalated, memberships = None, set(), set(), []
+    for item in Item.query(user_pk(user_id), Item.sk.between(membership_store.COPY_PREFIX,
+                                                             SUBSCRIPTION_PREFIX + "\uffff"), consistent_read=True):
         if isinstance(item, UserProfile):
             profile = _profile(item)
         elif isinstance(item, Subscription) and item.status == VALID:
             spaces.add(item.space)
-    return profile, spaces
+        elif isinstance(item, RequestCopy) and item.escalated_at is not None:
+            escalated.add(item.structure_id)
+        elif isinstance(item, Membership):
+            memberships.append(membership_store.to_membership(item))
+    return profile, spaces, [m for m in memberships if m.structure_id in escalated]
 
 
 def find_user_id(login: str) -> str | None:

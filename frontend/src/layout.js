@@ -44,7 +44,8 @@ export function renderBanner(me) {
   for (const el of document.querySelectorAll('[data-bind="user-item"]')) el.hidden = false;
   // An answer that does not list the spaces (null) leaves the tab as it is.
   if (Array.isArray(me.spaces)) {
-    const manager = me.spaces.includes(MANAGER_SPACE);
+    // So does someone with requests escalated to it (a secondary manager acting as a user).
+    const manager = me.spaces.includes(MANAGER_SPACE) || me.escalated_requests === true;
     for (const el of document.querySelectorAll('[data-bind="manager-item"]')) el.hidden = !manager;
   }
   const last = me.last_login_at

@@ -78,6 +78,10 @@ def manager_requests(client, login_name):
     return send(client, "GET", "/manager/requests", cookie=login(client, login_name))
 
 
+def banner(client, login_name):
+    return body(send(client, "GET", "/me", cookie=login(client, login_name)))
+
+
 def by_name(names):
     return sorted(names, key=lambda n: n["first_name"])
 
@@ -89,6 +93,7 @@ def test_a_stale_request_of_an_unavailable_principal_goes_to_a_secondary_acting_
     assert (row["status"], row["waiting_for"]) == ("EN_COURS_DE_VALIDATION", [PRINCIPAL])
     # Before any escalation, a secondary manager acting as a user neither sees nor decides the request.
     assert manager_requests(client, JULIE).status_code == 403
+    assert banner(client, JULIE)["escalated_requests"] is False
     julie = login(client, JULIE)
     before = table_items()
     early = decide(client, julie, "VALIDER", [{"structure_id": menuiserie, "user_id": user_id(CLAIRE)}])
@@ -120,6 +125,12 @@ def test_a_stale_request_of_an_unavailable_principal_goes_to_a_secondary_acting_
         assert (request["structure_id"], request["user_id"], request["escalated"]) == (
             menuiserie, user_id(CLAIRE), True)
     assert body(manager_requests(client, JULIE))["structures"] == []  # it manages nothing else for all that
+    # The navigation shows her « Activité du gestionnaire », from what the banner reads anyway (one Query).
+    julie = login(client, JULIE)
+    dynamodb_calls.clear()
+    me = body(send(client, "GET", "/me", cookie=julie))
+    assert dynamodb_calls == ["GetItem", "Query"]
+    assert (me["escalated_requests"], "Activité du gestionnaire" in me["spaces"]) == (True, False)
 
     result = body(decide(client, login(client, JULIE), "VALIDER",
                          [{"structure_id": menuiserie, "user_id": user_id(CLAIRE)}]))["results"][0]
@@ -131,6 +142,7 @@ def test_a_stale_request_of_an_unavailable_principal_goes_to_a_secondary_acting_
     assert memberships.get_membership(user_id(CLAIRE), menuiserie).decided_by == user_id(JULIE)
     assert body(manager_requests(client, MARC))["requests"] == []
     assert manager_requests(client, JULIE).status_code == 403
+    assert banner(client, JULIE)["escalated_requests"] is False
 
 
 def test_a_stale_request_of_an_active_principal_keeps_waiting_for_it_and_is_checked_again(
