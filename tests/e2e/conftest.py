@@ -88,6 +88,15 @@ def stack(tmp_path_factory, built_frontend):
     local.stop()
 
 
+@pytest.fixture(scope="module")
+def own(tmp_path_factory, built_frontend, request):
+    """A local stack for the calling module only: its journeys change the demo data, which the other modules must
+    find fresh."""
+    local = LocalStack(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])).start()
+    yield local
+    local.stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -169,6 +178,13 @@ def log_in(page, base_url: str, login: str = PAUL, password: str = DEMO_PASSWORD
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url("**/accueil.html")
     ready(page)
+
+
+def person(new_context, base_url: str, login: str):
+    """A page of its own browser context, logged in as ``login``."""
+    page = new_context().new_page()
+    log_in(page, base_url, login)
+    return page
 
 
 def open_account(page, base_url: str) -> None:

@@ -26,13 +26,6 @@ RULES = ("Pour être accepté, votre mot de passe doit comporter au minimum 12 c
          "de caractères parmi les 4 groupes suivants :")
 
 
-@pytest.fixture(scope="module")
-def own(tmp_path_factory, built_frontend):
-    """A local stack for this module only: fresh demo data, whatever the other modules did."""
-    local = LocalStack(tmp_path_factory.mktemp("lifecycle")).start()
-    yield local
-    local.stop()
-
 
 @pytest.fixture(scope="module")
 def expiring(tmp_path_factory, built_frontend):

@@ -5,19 +5,11 @@ ends a member's rattachement from « Activité du gestionnaire ». axe-core on t
 These journeys change the demo data, so they run on a local stack of their own.
 """
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PAUL
-from tests.e2e.conftest import LocalStack, axe_violations, open_account, ready
-from tests.e2e.test_structures import CLAIRE, JULIE, api_post, person
-
-
-@pytest.fixture(scope="module")
-def own(tmp_path_factory, built_frontend):
-    local = LocalStack(tmp_path_factory.mktemp("structure-admin")).start()
-    yield local
-    local.stop()
+from tests.e2e.conftest import axe_violations, open_account, person, ready
+from tests.e2e.test_structures import CLAIRE, JULIE, api_post
 
 
 def test_paul_edits_menuiserie_dupont_adds_a_service_and_deactivates_it(own, new_context):

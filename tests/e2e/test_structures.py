@@ -12,11 +12,10 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PAUL
-from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account, ready
+from tests.e2e.conftest import axe_violations, log_in, open_account, person, ready
 
 JULIE = "julie.leroy@menuiserie.fr"
 MARC = "marc.petit@menuiserie.fr"
@@ -26,18 +25,6 @@ CSV_HEADER = ["Identifiant", "Type d'identifiant", "Raison sociale", "Libellé",
               "Ville", "Pays"]
 
 
-@pytest.fixture(scope="module")
-def own(tmp_path_factory, built_frontend):
-    """A local stack for this module only: fresh demo data, whatever the other modules did."""
-    local = LocalStack(tmp_path_factory.mktemp("structures")).start()
-    yield local
-    local.stop()
-
-
-def person(new_context, base_url: str, login: str):
-    page = new_context().new_page()
-    log_in(page, base_url, login)
-    return page
 
 
 def luhn_ok(digits: str) -> bool:

@@ -9,11 +9,10 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PAUL
-from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account, ready
+from tests.e2e.conftest import axe_violations, open_account, person, ready
 from tests.e2e.test_structures import api_post, set_language
 
 JULIE = "julie.leroy@menuiserie.fr"
@@ -23,18 +22,6 @@ MENUISERIE = "Menuiserie Dupont (12600591700516)"
 EBENISTERIE = "Ébénisterie Martin (44433322311102)"
 
 
-@pytest.fixture(scope="module")
-def own(tmp_path_factory, built_frontend):
-    """A local stack for this module only: these journeys change the demo data."""
-    local = LocalStack(tmp_path_factory.mktemp("subscriptions")).start()
-    yield local
-    local.stop()
-
-
-def person(new_context, base_url: str, login: str):
-    page = new_context().new_page()
-    log_in(page, base_url, login)
-    return page
 
 
 def subscription_rows(page, space: str):
