@@ -59,3 +59,8 @@ def trusted_proxy_hops() -> int:
     """How many proxies in front of API Gateway append to ``X-Forwarded-For`` (1 behind our CloudFront; 0, the
     default, trusts no header and uses API Gateway's ``sourceIp``). See ``api.http.client_address``."""
     return int(os.environ.get("TRUSTED_PROXY_HOPS", 0))
+
+
+def attachments_per_user() -> int:
+    """How many « pièces jointes » one user may keep (100 by default)."""
+    return int(os.environ.get("ATTACHMENTS_PER_USER", 100))

@@ -73,6 +73,13 @@ FIELD_LABELS = {
         # administration of a structure (api/structure_admin.py)
         "code": "Code du service",
         "name": "Nom du service",
+        # « Pièces jointes »: ``attachment:`` labels are those of its routes (``endpoint(labels="attachment")``)
+        "file_name": "Sélection de la pièce jointe",
+        "size": "Taille du fichier",
+        "attachment_type": "Type de pièce jointe",
+        "attachment:designation": "Désignation",
+        "upload_id": "Téléversement",
+        "ids": "Pièces jointes",
     },
     "en": {
         "login": "Login",
@@ -142,6 +149,13 @@ FIELD_LABELS = {
         # administration of a structure (api/structure_admin.py)
         "code": "Service code",
         "name": "Service name",
+        # « Pièces jointes »
+        "file_name": "Attachment file",
+        "size": "File size",
+        "attachment_type": "Attachment type",
+        "attachment:designation": "Designation",
+        "upload_id": "Upload",
+        "ids": "Attachments",
     },
 }
 
@@ -259,6 +273,18 @@ MESSAGES = {
         "ou dans un autre onglet). Rechargez la page pour voir les valeurs enregistrées : rien n'a été écrasé.",
         "service.taken": "Le code de service {code} est déjà utilisé dans cette structure (y compris par un service "
         "désactivé).",
+        # « Pièces jointes » (api/attachments.py)
+        "attachment_quota": "Vous avez atteint la limite de {limit} pièces jointes : supprimez-en une avant d'en "
+        "ajouter une autre.",
+        "attachment_version_conflict": "Cette pièce jointe a été modifiée entre-temps (dans un autre onglet). "
+        "Rechargez la page pour voir les valeurs enregistrées : rien n'a été écrasé.",
+        "attachment.extension": "Le champ « {field} » doit être un fichier d'un type accepté ({extensions}).",
+        "attachment.empty": "Le fichier du champ « {field} » est vide.",
+        "attachment.too_large": "Le fichier du champ « {field} » dépasse {max_mb} Mo.",
+        "attachment.content": "Le contenu du fichier « {file_name} » ne correspond pas à son extension ({extension}) : "
+        "il n'a pas été enregistré.",
+        "attachment.upload_missing": "Le fichier du champ « {field} » n'a pas été reçu (ou son lien a expiré) : "
+        "ajoutez-le de nouveau.",
     },
     "en": {
         "validation_error": "Some fields need correcting: nothing was saved.",
@@ -370,6 +396,17 @@ MESSAGES = {
         "structure_version_conflict": "The structure's record was changed meanwhile (by another manager or in another "
         "tab). Reload the page to see the saved values: nothing was overwritten.",
         "service.taken": "The service code {code} is already used in this structure (deactivated services included).",
+        # « Pièces jointes » (api/attachments.py)
+        "attachment_quota": "You have reached the limit of {limit} attachments: delete one before adding another.",
+        "attachment_version_conflict": "This attachment was changed meanwhile (in another tab). Reload the page to see "
+        "the saved values: nothing was overwritten.",
+        "attachment.extension": "The field “{field}” must be a file of an accepted type ({extensions}).",
+        "attachment.empty": "The file of the field “{field}” is empty.",
+        "attachment.too_large": "The file of the field “{field}” is larger than {max_mb} MB.",
+        "attachment.content": "The content of the file “{file_name}” does not match its extension ({extension}): it "
+        "was not saved.",
+        "attachment.upload_missing": "The file of the field “{field}” was not received (or its link expired): add it "
+        "again.",
     },
 }
 
@@ -385,9 +422,12 @@ def language_from_header(accept_language: str | None) -> str:
     return "fr"
 
 
-def field_label(path: str, language: str) -> str:
-    """The screen label of a field path; list positions (``services.2.code``) share their item's label."""
+def field_label(path: str, language: str, scope: str | None = None) -> str:
+    """The screen label of a field path; list positions (``services.2.code``) share their item's label. ``scope``
+    names the screen where a field of a shared name has its own label (``attachment:designation``)."""
     labels = FIELD_LABELS[language]
+    if scope and f"{scope}:{path}" in labels:
+        return labels[f"{scope}:{path}"]
     general = ".".join(part for part in path.split(".") if not part.isdigit())
     if path in labels or general in labels:
         return labels.get(path) or labels[general]
@@ -399,8 +439,8 @@ def field_label(path: str, language: str) -> str:
     return path
 
 
-def say(key: str, language: str, field: str | None = None, **params) -> str:
+def say(key: str, language: str, field: str | None = None, scope: str | None = None, **params) -> str:
     template = MESSAGES[language].get(key) or MESSAGES[language]["validation_error"]
     if field is not None:
-        params["field"] = field_label(field, language)
+        params["field"] = field_label(field, language, scope)
     return template.format(**params)

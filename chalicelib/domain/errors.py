@@ -191,3 +191,19 @@ class StructureChanged(DomainError):
 
     code = "structure_version_conflict"
     kind = Kind.CONFLICT
+
+
+# « Pièces jointes » (guide §6) ----------------------------------------------------------------------------------------
+
+class AttachmentQuota(DomainError):
+    """The user keeps ``limit`` attachments already: one must go before another comes."""
+
+    code = "attachment_quota"
+    kind = Kind.CONFLICT
+
+
+class AttachmentChanged(DomainError):
+    """The attachment changed since the person read it (another tab): nothing was overwritten."""
+
+    code = "attachment_version_conflict"
+    kind = Kind.CONFLICT
