@@ -16,7 +16,7 @@ from chalicelib.domain.subscriptions import CONSULTATION, MANAGER_SPACE, MODIFIC
 from chalicelib.services.hashing import hash_secret
 from chalicelib.services.memberships import new_membership
 from chalicelib.services.passwords import reminder_items
-from chalicelib.store import accounts, memberships, security, structures
+from chalicelib.store import accounts, attachments, memberships, security, structures
 
 SPACES_OF_THE_GUIDE = ("Factures émises", "Sollicitations émises")
 SECRET_QUESTION = "Quel est le nom de mon premier animal de compagnie ?"
@@ -130,11 +130,11 @@ def seed(demo_password: str) -> None:
     memberships.add_subscriptions(ebenisterie, ids["claire"], [], default_spaces(PRINCIPAL), MODIFICATION)
 
     attachment_id = uuid.uuid4().hex
-    object_key = f"users/{ids['paul']}/{attachment_id}"
+    object_key = attachments.object_key(ids["paul"], attachment_id)
     boto3.client("s3").put_object(
         Bucket=settings.attachments_bucket(), Key=object_key, Body=TINY_JPEG, ContentType="image/jpeg"
     )
-    accounts.add_attachment(ids["paul"], entities.Attachment(
+    attachments.add_attachment(ids["paul"], entities.Attachment(
         attachment_id=attachment_id, attachment_type="Divers", designation="Brochure présentation",
         file_name="brochure1.jpg", extension="jpg", size=len(TINY_JPEG), object_key=object_key,
     ))

@@ -205,14 +205,6 @@ def update_profile_and_credentials(
     commit(write, VersionConflict)
 
 
-def add_attachment(user_id: str, attachment: entities.Attachment) -> None:
-    bind()
-    values = {name: value for name, value in vars(attachment).items() if name != "version"}
-    Attachment(user_pk(user_id), f"ATTACHMENT#{attachment.attachment_id}", **values).save(
-        condition=Attachment.pk.does_not_exist()
-    )
-
-
 def deactivate_account(profile: entities.UserProfile, suspended: list[entities.Membership],
                        withdrawn: list[entities.Membership], transfers: list[tuple], moment, manager_spaces,
                        withdrawn_subscriptions: list[entities.Subscription] = ()) -> None:

@@ -2,8 +2,8 @@
 
 Partitions:
 - ``USER#<id>``: ``PROFILE``, ``CREDENTIALS``, ``MEMBERSHIP#<structure>``,
-  ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``, ``ATTACHMENT#<id>``:
-  everything « Mon Compte » shows is one Query.
+  ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``, ``ATTACHMENT#<id>``, ``ATTACHMENT_COUNT`` (how
+  many attachments the user keeps, written with them): everything « Mon Compte » shows is one Query.
 - ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
 - ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
 - ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``; ``IDENTIFIER#<identifier>``: the claim that makes an
@@ -373,3 +373,14 @@ class Attachment(Item, discriminator="ATTACHMENT"):
     size = NumberAttribute()
     object_key = UnicodeAttribute()
     version = VersionAttribute()
+
+
+ATTACHMENT_PREFIX = "ATTACHMENT#"
+ATTACHMENT_COUNT_SK = "ATTACHMENT_COUNT"
+
+
+class AttachmentCount(Item, discriminator="ATTACHMENT_COUNT"):
+    """How many attachments the user keeps: changed in the same transaction as they are, so that the per-user limit
+    is a condition on one item (absent: none yet)."""
+
+    count = NumberAttribute(default=0)
