@@ -75,9 +75,11 @@ def json_response(status: int, payload, headers: dict | None = None) -> Response
     return Response(body=body, status_code=status, headers={**API_HEADERS, **(headers or {})})
 
 
-def error_response(status: int, code: str, language: str, fields: dict | None = None, **params) -> Response:
-    """``fields`` maps a field path to ``(message key, params)``."""
-    worded = {path: say(key, language, field=path, **fparams) for path, (key, fparams) in (fields or {}).items()}
+def error_response(status: int, code: str, language: str, fields: dict | None = None, labels: str | None = None,
+                   **params) -> Response:
+    """``fields`` maps a field path to ``(message key, params)``; ``labels`` names the scope of field labels."""
+    worded = {path: say(key, language, field=path, scope=labels, **fparams)
+              for path, (key, fparams) in (fields or {}).items()}
     return json_response(status, {"code": code, "message": say(code, language, **params), "fields": worded})
 
 
@@ -206,7 +208,7 @@ def _checked(result, response: str | None, status: int):
 def endpoint(
     blueprint: Blueprint, path: str, method: str, body: str | None = None, authenticated: bool = True,
     query: str | None = None, allow_expired_password: bool = False, response: str | None = None, status: int = 200,
-    media_type: str = "application/json", membership_of: str | None = None,
+    media_type: str = "application/json", membership_of: str | None = None, labels: str | None = None,
 ):
     """Register ``handler(request=, session=, body=, query=, language=)`` behind the shared checks.
 
@@ -214,7 +216,8 @@ def endpoint(
     query string (unknown parameters refused like unknown fields), ``response`` the model of the answer sent with
     ``status``. The handler returns that model, or a ``(status, model)`` pair, or a chalice Response (no body, or
     another ``media_type``). ``membership_of`` names the URL parameter of a structure: the caller's rattachement to it
-    is read with the session, in the same request (``session.membership``).
+    is read with the session, in the same request (``session.membership``). ``labels`` names the scope of the field
+    labels its errors use (``messages.FIELD_LABELS``, ``attachment:designation``).
     """
 
     def decorate(handler):
@@ -254,9 +257,10 @@ def endpoint(
                 result = handler(request=request, session=session, body=parsed, query=parsed_query, language=language,
                                  **url_params)
             except RequestRefused as refused:
-                return error_response(refused.status, refused.code, language, refused.fields, **refused.params)
+                return error_response(refused.status, refused.code, language, refused.fields, labels,
+                                      **refused.params)
             except DomainError as error:
-                return domain_error_response(error, language)
+                return domain_error_response(error, language, labels)
             except Exception:
                 log.exception("unexpected error on %s %s", method, path)
                 return error_response(500, "internal_error", language)
@@ -330,12 +334,12 @@ def register_fallbacks(app) -> None:
     app.register_middleware(_in_error_format(allowed_by_path), "http")
 
 
-def domain_error_response(error, language: str) -> Response:
+def domain_error_response(error, language: str, labels: str | None = None) -> Response:
     """A refusal of the domain in the error format, with the HTTP status of its kind."""
     from chalicelib.domain.errors import Kind
 
     fields = {path: (problem.key, problem.params) for path, problem in error.fields.items()}
-    answer = error_response(STATUS_OF_KIND[error.kind.value], error.code, language, fields, **error.params)
+    answer = error_response(STATUS_OF_KIND[error.kind.value], error.code, language, fields, labels, **error.params)
     if error.kind is Kind.TOO_MANY:
         answer.headers["Retry-After"] = str(error.params.get("minutes", 1) * 60)
     return answer

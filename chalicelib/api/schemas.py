@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from chalicelib.domain import accounts, memberships, subscriptions
+from chalicelib.domain import accounts, attachments, memberships, subscriptions
 
 # Invisible characters that change how text is shown or cut, refused in every text field: line and paragraph separators,
 # bidirectional embeddings, overrides and isolates (« Trojan Source »), zero-width space, word joiner, byte order mark.
@@ -248,6 +248,7 @@ class AttachmentRow(Response):
     extension: str
     file_name: str
     size: int
+    version: int  # what « Éditer » sends back (optimistic locking)
 
 
 class AccountHead(Response):
@@ -725,3 +726,65 @@ class ServiceDeactivated(Response):
     subscriptions_revoked: int
 
 # --- End of the administration of a structure ------------------------------------------------------------------------
+
+
+# --- « Pièces jointes » (guide §6, api/attachments.py) ----------------------------------------------------------------
+# Types are the domain's list; extensions, sizes and file names are judged by domain/attachments.py, so that each
+# refusal names its field with the rule's own message.
+
+AttachmentType = Literal[attachments.TYPES]
+# Ids the server chose (uuid4 hex): anything else, a path or a key among them, is refused before S3 is asked.
+ServerId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+
+
+class UploadRequest(Request):
+    file_name: _text(1024, 1)  # the last path part is kept, at most 255 characters (domain)
+    size: StrictInt
+    attachment_type: AttachmentType
+    designation: _text(attachments.MAX_DESIGNATION, 1)
+
+
+class UploadTicket(Response):
+    """A presigned POST: the browser sends ``fields`` then the file (field ``file``) to ``url`` before
+    ``expires_at``."""
+
+    upload_id: str
+    url: str
+    fields: dict[str, str]
+    expires_at: Instant
+    max_size: int
+
+
+class AttachmentRecord(Request):
+    upload_id: ServerId
+    file_name: _text(1024, 1)
+    attachment_type: AttachmentType
+    designation: _text(attachments.MAX_DESIGNATION, 1)
+
+
+class AttachmentChange(Request):
+    version: StrictInt
+    designation: _text(attachments.MAX_DESIGNATION, 1)
+    attachment_type: AttachmentType
+
+
+class AttachmentIds(Request):
+    ids: list[ServerId] = Field(min_length=1, max_length=100)
+
+
+class AttachmentLink(Response):
+    url: str
+    expires_at: Instant
+
+
+class AttachmentFile(Response):
+    id: str
+    file_name: str
+    url: str
+
+
+class AttachmentFiles(Response):
+    files: list[AttachmentFile]
+    expires_at: Instant
+
+# --- End of « Pièces jointes » ----------------------------------------------------------------------------------------

@@ -109,13 +109,7 @@ def account_view(account, previous_login_at) -> schemas.Account:
             for s in sorted(account.subscriptions,
                             key=lambda s: (s.designation, s.service_name or "", s.space, s.habilitation))
         ],
-        attachments=[
-            schemas.AttachmentRow(
-                id=a.attachment_id, type=a.attachment_type, designation=a.designation, extension=a.extension,
-                file_name=a.file_name, size=a.size,
-            )
-            for a in sorted(account.attachments, key=lambda a: a.designation)
-        ],
+        attachments=[attachment_row(a) for a in sorted(account.attachments, key=lambda a: a.designation)],
     )
 
 
@@ -159,3 +153,10 @@ def subscription_options(options) -> schemas.SubscriptionOptions:
 def structure_space_row(setting) -> schemas.StructureSpaceRow:
     return schemas.StructureSpaceRow(space=setting.space, status=setting.status, habilitation=setting.habilitation,
                                      changed_at=setting.changed_at)
+
+
+def attachment_row(a) -> schemas.AttachmentRow:
+    return schemas.AttachmentRow(
+        id=a.attachment_id, type=a.attachment_type, designation=a.designation, extension=a.extension,
+        file_name=a.file_name, size=a.size, version=a.version,
+    )
