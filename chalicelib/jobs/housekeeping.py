@@ -1,12 +1,14 @@
 """Remove expired sessions and one-time links. DynamoDB's TTL does it in the cloud within a day or two; this job makes
 it certain (a link must not outlive its lifetime by a TTL delay) and keeps the local stack clean, where moto never
-expires anything. It reads only the expiry days it is asked about, never the whole table."""
+expires anything; it also deletes the attachments' temporary uploads older than an hour. It reads only the expiry days
+it is asked about, never the whole table."""
 
 import logging
 from datetime import timedelta
 
 from chalicelib.domain import clock
-from chalicelib.store import security
+from chalicelib.domain.attachments import TEMPORARY_HOURS
+from chalicelib.store import attachments, security
 
 log = logging.getLogger(__name__)
 
@@ -17,5 +19,8 @@ def run(days_back: int = 3) -> int:
     for offset in range(days_back, -1, -1):
         day = (now - timedelta(days=offset)).date().isoformat()
         removed += security.remove_expired(day, now)
-    log.info("housekeeping removed %d expired item(s)", removed)
+    # Uploads never recorded: the bucket's lifecycle rule removes them in the cloud (within a day), this keeps the
+    # local stack, where nothing expires, to the hour.
+    stale = attachments.remove_stale_uploads(now - timedelta(hours=TEMPORARY_HOURS))
+    log.info("housekeeping removed %d expired item(s) and %d unrecorded upload(s)", removed, stale)
     return removed
