@@ -118,7 +118,9 @@ def remove(current: CurrentSession, ids: list[str]) -> int:
 
 
 def _download(attachment: entities.Attachment) -> Download:
-    url = store.presigned_download(attachment.object_key, rules.CONTENT_TYPES[attachment.extension],
+    # An extension no longer on the list is still served, as bytes to save, never as something to render.
+    content_type = rules.CONTENT_TYPES.get(attachment.extension, "application/octet-stream")
+    url = store.presigned_download(attachment.object_key, content_type,
                                    rules.content_disposition(attachment.file_name), rules.DOWNLOAD_SECONDS)
     return Download(attachment, url, clock.now() + timedelta(seconds=rules.DOWNLOAD_SECONDS))
 
