@@ -12,13 +12,19 @@ from tests.e2e.conftest import axe_violations, open_account, person, ready
 from tests.e2e.test_structures import CLAIRE, JULIE, api_post
 
 
-def test_paul_edits_menuiserie_dupont_adds_a_service_and_deactivates_it(own, new_context):
+def menuiserie_page_of_paul(own, new_context):
+    """Paul on Menuiserie Dupont's page, reached as a user would: « Consulter la structure » from « Mon Compte »."""
     paul = person(new_context, own.url, PAUL)
     open_account(paul, own.url)
     paul.locator("#memberships-body tr", has_text="Menuiserie Dupont").get_by_role(
         "link", name="Consulter la structure").click()
     paul.wait_for_url("**/structure.html?id=*")
     ready(paul)
+    return paul
+
+
+def test_paul_edits_menuiserie_dupont_adds_a_service_and_deactivates_it(own, new_context):
+    paul = menuiserie_page_of_paul(own, new_context)
     structure_id = paul.url.split("id=")[1]
 
     # « Modifier »: the form replaces the address, the focus goes to its title; identity stays read-only.
@@ -104,12 +110,7 @@ def test_paul_edits_menuiserie_dupont_adds_a_service_and_deactivates_it(own, new
 
 
 def test_paul_renames_a_service_in_a_modal(own, new_context):
-    paul = person(new_context, own.url, PAUL)
-    open_account(paul, own.url)
-    paul.locator("#memberships-body tr", has_text="Menuiserie Dupont").get_by_role(
-        "link", name="Consulter la structure").click()
-    paul.wait_for_url("**/structure.html?id=*")
-    ready(paul)
+    paul = menuiserie_page_of_paul(own, new_context)
     row = paul.locator("#structure-services-body tr", has_text="MEUBLES")
     row.get_by_role("button", name="Renommer – MEUBLES Meubles").click()
     dialog = paul.get_by_role("dialog", name="Renommer le service")
