@@ -17,6 +17,12 @@ def attachments_bucket() -> str:
     return os.environ.get("ATTACHMENTS_BUCKET", "mon-compte-pieces-jointes")
 
 
+def attachments_url() -> str | None:
+    """Where the browser reaches the attachments bucket when it is not S3's own address: the local stack proxies moto's
+    bucket under the portal's origin (``/s3``) so uploads and downloads stay same-origin. Unset in the cloud."""
+    return os.environ.get("ATTACHMENTS_URL") or None
+
+
 def region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "eu-west-3"
 

@@ -27,6 +27,8 @@ def main() -> int:
 
     moto = start_moto_server()
     os.environ.setdefault("PORTAL_URL", f"http://127.0.0.1:{port}")
+    # The browser reaches moto's attachments bucket through the dev server's same-origin proxy (devstack/server.py).
+    os.environ.setdefault("ATTACHMENTS_URL", "/s3")
     os.environ.update(create_resources())
     password_note = ""
     if snapshot.restore(state_file):

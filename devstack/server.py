@@ -2,15 +2,28 @@
 
 ``/api/*`` goes, prefix stripped, through Chalice's own local gateway, as CloudFront hands it to API Gateway's stage
 ``api``. Pages get the security headers CloudFront's response-headers policy adds (infra/resources.json).
+
+``/s3/<attachments bucket>[/<key>]`` is proxied to moto's bucket, so the browser's presigned upload (POST) and
+downloads (GET) stay same-origin: the page's CSP (``connect-src 'self'``) allows them and no CORS is involved. The
+API's presigned URLs point there locally (``ATTACHMENTS_URL=/s3``, ``settings.attachments_url``). Only that bucket
+and those methods pass: moto serves every emulated service on one port, none of which the browser may reach.
 """
 
 import json
 import logging
 import mimetypes
+import os
 import threading
+from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+BUCKET_PREFIX = "/s3"
+# What the browser's upload and download need of S3, both ways; everything else stays behind.
+FORWARDED_REQUEST_HEADERS = ("content-type", "content-length", "range", "if-none-match", "if-modified-since")
+FORWARDED_RESPONSE_HEADERS = ("content-type", "content-disposition", "content-range", "accept-ranges", "etag",
+                              "last-modified", "location")
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
@@ -85,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path == "/api" or path.startswith("/api/"):
             return self._api(self.path[len("/api"):] or "/")
+        if path.startswith(BUCKET_PREFIX + "/"):
+            return self._bucket(self.path[len(BUCKET_PREFIX):])
         if path in self.server.extra_routes and self.command in ("GET", "HEAD"):
             status, headers, body = self.server.extra_routes[path](self)
             return self._send(status, {**self.server.headers_for_pages, **headers}, body)
@@ -117,6 +132,39 @@ class Handler(BaseHTTPRequestHandler):
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers[name] = values[-1]
         self._send(response["statusCode"], headers, body)
+
+    def _bucket(self, target: str) -> None:
+        """The attachments bucket of moto, as S3 itself would answer the browser: POST to the bucket (the presigned
+        upload), GET or HEAD of an object (the presigned download)."""
+        bucket = os.environ.get("ATTACHMENTS_BUCKET", "")
+        path = urlsplit(target).path
+        upload = self.command == "POST" and path in (f"/{bucket}", f"/{bucket}/")
+        download = self.command in ("GET", "HEAD") and path.startswith(f"/{bucket}/") and len(path) > len(bucket) + 2
+        if not bucket or not (upload or download):
+            return self._send(404 if self.command in ("GET", "HEAD", "POST") else 405,
+                              {"Content-Type": "text/plain"}, b"Not Found")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if length and len(body) < length:
+            # The browser gave up (« Annuler » aborts the upload): nothing to forward, moto would wait for the rest.
+            self.close_connection = True
+            return None
+        headers = {name: self.headers[name] for name in FORWARDED_REQUEST_HEADERS if self.headers.get(name)}
+        endpoint = urlsplit(os.environ["AWS_ENDPOINT_URL"])
+        # The Host header is moto's own, as when the URL was signed: a presigned GET's signature still matches.
+        connection = HTTPConnection(endpoint.hostname, endpoint.port, timeout=60)
+        with self.server.api_lock:  # moto is not safe under concurrent writes
+            try:
+                connection.request(self.command, target, body=body, headers=headers)
+                response = connection.getresponse()
+                content = response.read()
+            finally:
+                connection.close()
+        kept = {name: response.getheader(name) for name in FORWARDED_RESPONSE_HEADERS if response.getheader(name)}
+        # What S3 answers is never rendered as part of the portal: the page's own protections apply to it too.
+        kept["X-Content-Type-Options"] = "nosniff"
+        kept["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        self._send(response.status, kept, content)
 
     def _static(self, path: str) -> None:
         relative = unquote(path).lstrip("/") or "index.html"

@@ -6,6 +6,7 @@ its check, ``users/<user>/<attachment>`` once recorded). Keys never leave this m
 import logging
 from datetime import datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from botocore.exceptions import ClientError
 from pynamodb.exceptions import DoesNotExist, UpdateError
@@ -56,14 +57,25 @@ def _sk(attachment_id: str) -> str:
 
 # --- S3 ---------------------------------------------------------------------------------------------------------------
 
+def _public(url: str) -> str:
+    """The URL as the browser must use it: under ``settings.attachments_url()`` when set (the local stack's proxy of
+    moto's path-style bucket), S3's own otherwise. The proxy forwards to the original host, so signatures hold."""
+    base = settings.attachments_url()
+    if not base:
+        return url
+    parts = urlsplit(url)
+    return base.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def presigned_upload(user_id: str, upload_id: str, content_type: str, max_size: int, seconds: int) -> dict:
     """A presigned POST to the temporary key: the size range and the content type are part of the signed policy."""
-    return s3().generate_presigned_post(
+    post = s3().generate_presigned_post(
         Bucket=settings.attachments_bucket(), Key=temporary_key(user_id, upload_id),
         Fields={"Content-Type": content_type},
         Conditions=[["content-length-range", 1, max_size], {"Content-Type": content_type}],
         ExpiresIn=seconds,
     )
+    return {**post, "url": _public(post["url"])}
 
 
 def temporary_head(user_id: str, upload_id: str, length: int) -> tuple[int, bytes] | None:
@@ -101,10 +113,10 @@ def delete_objects(keys: list[str]) -> None:
 
 
 def presigned_download(key: str, content_type: str, disposition: str, seconds: int) -> str:
-    return s3().generate_presigned_url("get_object", Params={
+    return _public(s3().generate_presigned_url("get_object", Params={
         "Bucket": settings.attachments_bucket(), "Key": key,
         "ResponseContentType": content_type, "ResponseContentDisposition": disposition,
-    }, ExpiresIn=seconds)
+    }, ExpiresIn=seconds))
 
 
 def remove_stale_uploads(before: datetime) -> int:
