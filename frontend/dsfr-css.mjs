@@ -19,6 +19,7 @@ import path from 'node:path';
 export const COMPONENTS = [
   'alert', 'breadcrumb', 'button', 'callout', 'checkbox', 'footer', 'form', 'header', 'input', 'link', 'logo',
   'modal', 'navigation', 'pagination', 'password', 'radio', 'select', 'skiplink', 'table',
+  'upload', // « Sélection de la pièce jointe » (guide §6)
 ];
 // Classes used outside the built pages and modules: devstack/outbox.py (the local mail box) links dsfr.min.css.
 export const KEEP = ['fr-container', 'fr-my-4w'];

@@ -5,10 +5,11 @@ import { t } from './i18n.js';
 import { showAlert } from './layout.js';
 import { el } from './ui.js';
 
-const GROUPS = '.fr-input-group, .fr-select-group, .fr-checkbox-group, .fr-radio-group, .fr-fieldset';
+const GROUPS = '.fr-input-group, .fr-select-group, .fr-upload-group, .fr-checkbox-group, .fr-radio-group, .fr-fieldset';
 const ERROR_CLASSES = {
   'fr-input-group': 'fr-input-group--error',
   'fr-select-group': 'fr-select-group--error',
+  'fr-upload-group': 'fr-upload-group--error',
   'fr-checkbox-group': 'fr-checkbox-group--error',
   'fr-radio-group': 'fr-radio-group--error',
   'fr-fieldset': 'fr-fieldset--error',

@@ -2,6 +2,7 @@
 // Static HTML carries the French text plus a data-i18n key; applyTranslations() rewrites it.
 //   data-i18n="key"                   -> textContent
 //   data-i18n-attr="attr:key;attr:key" -> attributes (aria-label, title, ...)
+import * as attachments from './messages/attachments.js';
 import * as core from './messages/core.js';
 import * as lifecycle from './messages/lifecycle.js';
 import * as structureAdmin from './messages/structure-admin.js';
@@ -15,8 +16,8 @@ const TIME_ZONE = 'Europe/Paris';
 // The dictionaries of messages/: the pages inside the session, then guide §4's pages (structures, rattachements,
 // « Activité du gestionnaire »), guide §5's (abonnements aux espaces), then the account lifecycle pages (guide §7, §8,
 // sign-up, activation, forgotten password, unlock, expired password), then the administration of a structure by its
-// managers; a later dictionary wins on a key they share.
-const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin];
+// managers, then guide §6's (pièces jointes); a later dictionary wins on a key they share.
+const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments];
 const MESSAGES = {
   fr: Object.assign({}, ...DICTIONARIES.map((d) => d.FR)),
   en: Object.assign({}, ...DICTIONARIES.map((d) => d.EN)),

@@ -1,5 +1,6 @@
 // « Mon Compte »: rendered from ONE call GET /api/account, saved with PUT /api/account (« Valider »).
 import { api, ApiError } from '../api.js';
+import { createAttachmentsBlock } from '../attachments-block.js';
 import { DEFAULT_COUNTRY } from '../countries.js';
 import {
   formatShortDateTime, getApiLang, hasKey, onLangChange, setLang, t,
@@ -10,7 +11,7 @@ import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../la
 import { createMembershipsBlock } from '../memberships-block.js';
 import { createStrengthMeter } from '../strength-meter.js';
 import { createSubscriptionsBlock } from '../subscriptions-block.js';
-import { $, button, el, emptyRow, fillCountries, takeFlash, td } from '../ui.js';
+import { $, button, fillCountries, takeFlash } from '../ui.js';
 
 startPage();
 
@@ -118,12 +119,6 @@ function fillForm() {
   renderDerived();
 }
 
-function renderTable(bodyId, rows, columns, emptyKey) {
-  $(bodyId).replaceChildren(...(rows.length
-    ? rows.map((row) => el('tr', {}, ...columns.map((column) => td(column(row)))))
-    : [emptyRow(columns.length, t(emptyKey))]));
-}
-
 /** After a deletion: the lists are read again (a deleted link also takes its subscriptions away, a space given up may
  * close a tab of the navigation); the form keeps what the person may be typing. */
 async function readLists() {
@@ -153,13 +148,19 @@ const subscriptionsBlock = createSubscriptionsBlock({
   },
 });
 
+// « Pièces jointes » (guide §6): its own module too (selection, downloads, « Gérer pièces jointes »).
+const attachmentsBlock = createAttachmentsBlock({
+  refresh: async () => {
+    await readLists();
+    renderTables();
+    return state.lists.attachments;
+  },
+});
+
 function renderTables({ memberships = true } = {}) {
-  const { attachments } = state.lists;
   if (memberships) membershipsBlock.update(state.lists.memberships);
   subscriptionsBlock.update(state.lists.subscriptions, state.lists.memberships);
-  renderTable('attachments-body', attachments, [
-    (r) => r.type, (r) => r.designation, (r) => r.extension, (r) => r.file_name,
-  ], 'empty.attachments');
+  attachmentsBlock.update(state.lists.attachments);
 }
 
 // A language switch re-renders what JavaScript wrote (static text is handled by i18n).
