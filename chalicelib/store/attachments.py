@@ -64,7 +64,10 @@ def _public(url: str) -> str:
     if not base:
         return url
     parts = urlsplit(url)
-    return base.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+    bucket, path = settings.attachments_bucket(), parts.path
+    if (parts.hostname or "").startswith(f"{bucket}."):  # virtual-hosted style: the proxy's paths name the bucket
+        path = f"/{bucket}" + ("" if path == "/" else path)
+    return base.rstrip("/") + path + (f"?{parts.query}" if parts.query else "")
 
 
 def presigned_upload(user_id: str, upload_id: str, content_type: str, max_size: int, seconds: int) -> dict:

@@ -321,3 +321,70 @@ def test_housekeeping_deletes_unrecorded_uploads_older_than_an_hour_only(client,
     frozen_clock.set_now(datetime.now(UTC) + timedelta(hours=1, minutes=1))
     housekeeping.run()
     assert keys("tmp/") == [] and keys("users/") == recorded
+
+
+# --- expiry -----------------------------------------------------------------------------------------------------------
+# moto checks neither a POST policy's expiration nor a presigned GET's X-Amz-Expires: what can be tested honestly is
+# that the links are made to last 300 s and 60 s, the times the API announces follow the injectable clock, and an
+# upload whose temporary object is gone (expired, cleaned up) cannot be recorded.
+
+def signed_at(query) -> datetime:
+    return datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
+def test_an_upload_ticket_lasts_300_s_from_the_injectable_clock_and_its_policy_as_long(client, paul, frozen_clock):
+    from tests.api.conftest import NOW
+
+    ticket = body(start(client, paul))
+    assert datetime.fromisoformat(ticket["expires_at"].replace("Z", "+00:00")) == NOW + timedelta(seconds=300)
+    policy = json.loads(base64.b64decode(ticket["fields"]["policy"]))
+    expiration = datetime.fromisoformat(policy["expiration"].replace("Z", "+00:00"))
+    signed = datetime.strptime(ticket["fields"]["x-amz-date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    # botocore signs with the machine's clock, not the app's: the policy ends 300 s after its own signature.
+    assert timedelta(seconds=299) <= expiration - signed <= timedelta(seconds=301)
+
+
+def test_a_download_link_lasts_60_s_from_the_injectable_clock(client, paul, frozen_clock):
+    from tests.api.conftest import NOW
+
+    row = add(client, paul)
+    for response in (send(client, "GET", f"/attachments/{row['id']}/download", cookie=paul),
+                     send(client, "POST", "/attachments/downloads", {"ids": [row["id"]]}, cookie=paul)):
+        assert response.status_code == 200, response.body
+        answer = body(response)
+        assert datetime.fromisoformat(answer["expires_at"].replace("Z", "+00:00")) == NOW + timedelta(seconds=60)
+        url = answer["url"] if "url" in answer else answer["files"][0]["url"]
+        query = parse_qs(urlparse(url).query)
+        assert query["X-Amz-Expires"] == ["60"]
+        assert abs(signed_at(query) - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_an_upload_recorded_after_its_temporary_object_is_gone_is_not_found_and_nothing_is_stored(client, paul,
+                                                                                                frozen_clock):
+    from chalicelib.jobs import housekeeping
+    from tests.api.conftest import NOW
+
+    ticket = upload(client, paul)
+    frozen_clock.set_now(datetime.now(UTC) + timedelta(hours=1, minutes=1))  # the ticket expired long ago
+    housekeeping.run()
+    assert keys("tmp/") == []
+    frozen_clock.set_now(NOW)
+    paul = login(client, PAUL)  # housekeeping also ended the idle session: a new one, the upload stays gone
+    before, stored = table_items(), keys("users/")
+    response = confirm(client, paul, ticket["upload_id"])
+    assert response.status_code == 404, response.body
+    assert table_items() == before and keys("users/") == stored
+
+
+def test_presigned_urls_follow_the_attachments_url_of_the_local_stack(client, paul, monkeypatch):
+    """The local stack proxies the bucket under the portal's origin (devstack/server.py): the browser gets that path,
+    with the signature S3's own host would check."""
+    row = add(client, paul)
+    monkeypatch.setenv("ATTACHMENTS_URL", "/s3")
+    ticket = body(start(client, paul))
+    assert ticket["url"] == f"/s3/{bucket()}"
+    url = body(send(client, "GET", f"/attachments/{row['id']}/download", cookie=paul))["url"]
+    assert urlparse(url).path == f"/s3/{bucket()}/users/{user_id(PAUL)}/{row['id']}"
+    assert "X-Amz-Signature" in parse_qs(urlparse(url).query)
+    monkeypatch.delenv("ATTACHMENTS_URL")
+    assert body(start(client, paul))["url"].startswith("http")  # S3's own address otherwise
