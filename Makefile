@@ -53,6 +53,7 @@ bench: $(VENV_STAMP)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_search.py
 	$(PY) scripts/bench_spaces.py
+	$(PY) scripts/bench_attachments.py
 	$(PY) scripts/page_weight.py
 
 # Deployment to AWS (real credentials from the usual AWS settings). Route (b): the resources stack from infra/, its
