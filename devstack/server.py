@@ -13,6 +13,7 @@ import json
 import logging
 import mimetypes
 import os
+import re
 import threading
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,13 +30,21 @@ ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger(__name__)
 
 
+def local_policy(policy) -> str:
+    """The template's CSP for the local stack: a source that names a cloud resource (``https://${Bucket.Attr}``, the
+    attachments bucket the browser uploads to) is left out, as that bucket is proxied under 'self' here."""
+    if isinstance(policy, dict):
+        policy = re.sub(r"\s*https://\$\{[^}]+\}", "", policy["Fn::Sub"])
+    return policy
+
+
 def page_security_headers() -> dict:
     """The headers of the CloudFront response-headers policy, read from the template so both stay the same."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     config = template["Resources"]["PageSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
     security = config["SecurityHeadersConfig"]
     return {
-        "Content-Security-Policy": security["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+        "Content-Security-Policy": local_policy(security["ContentSecurityPolicy"]["ContentSecurityPolicy"]),
         "Strict-Transport-Security": "max-age=63072000; includeSubDomains; preload",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": security["FrameOptions"]["FrameOption"],
@@ -138,7 +147,8 @@ class Handler(BaseHTTPRequestHandler):
         upload), GET or HEAD of an object (the presigned download)."""
         bucket = os.environ.get("ATTACHMENTS_BUCKET", "")
         path = urlsplit(target).path
-        upload = self.command == "POST" and path in (f"/{bucket}", f"/{bucket}/")
+        upload = (self.command == "POST" and path in (f"/{bucket}", f"/{bucket}/")
+                  and (self.headers.get("Content-Type") or "").startswith("multipart/form-data"))
         download = self.command in ("GET", "HEAD") and path.startswith(f"/{bucket}/") and len(path) > len(bucket) + 2
         if not bucket or not (upload or download):
             return self._send(404 if self.command in ("GET", "HEAD", "POST") else 405,

@@ -34,8 +34,12 @@ DELETES_PER_TRANSACTION = 99
 @lru_cache(maxsize=4)
 def _client(region: str):
     import boto3
+    from botocore.config import Config
 
-    return boto3.client("s3", region_name=region)
+    # Virtual-hosted and regional (https://<bucket>.s3.<region>.amazonaws.com): the address the page's CSP
+    # (connect-src) and the bucket's CORS expect; botocore would presign the global one otherwise. An IP endpoint
+    # (moto locally) stays path-style.
+    return boto3.client("s3", region_name=region, config=Config(s3={"addressing_style": "virtual"}))
 
 
 def s3():

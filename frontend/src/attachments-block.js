@@ -7,7 +7,6 @@
 // the bar, « Annuler » aborts it), then POST /api/attachments records it once the server has checked the bytes.
 // Several ticked files download as one zip built here from their presigned GETs (client-zip): nothing big passes
 // through the API.
-import { downloadZip } from 'client-zip';
 import { api, ApiError } from './api.js';
 import { t } from './i18n.js';
 import { showAlert } from './layout.js';
@@ -212,6 +211,8 @@ export function createAttachmentsBlock({ refresh }) {
           yield { name: names[i], input: response };
         }
       }
+      // Loaded on first use only: « Mon Compte »'s first render does not carry it.
+      const { downloadZip } = await import('client-zip');
       const blob = await downloadZip(entries()).blob();
       const url = URL.createObjectURL(blob);
       saveFrom(url, t('attachments.zip_name'));

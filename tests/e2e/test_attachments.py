@@ -171,3 +171,40 @@ def test_a_person_adds_edits_downloads_zips_and_deletes_attachments(own, page):
     expect(row_of(page, "brochure1.jpg")).to_have_count(1)
     expect(delete).to_be_focused()
     assert axe_violations(page) == []
+
+
+
+def test_the_dev_server_lets_only_the_attachments_bucket_through(own):
+    """moto serves every emulated service on one port: the proxy under /s3 passes the attachments bucket's upload
+    (POST) and object reads (GET, HEAD), nothing else, and S3's answers are never rendered as part of the portal."""
+    import requests
+
+    from tests.conftest import DEMO_PASSWORD, PAUL
+
+    headers = {"X-Requested-With": "fetch"}
+    answer = requests.post(own.url + "/api/auth/login", json={"login": PAUL, "password": DEMO_PASSWORD},
+                           headers=headers)
+    headers["Cookie"] = answer.headers["Set-Cookie"].split(";")[0]
+    ticket = requests.post(own.url + "/api/attachments/uploads", headers=headers, json={
+        "file_name": "a.txt", "size": 1, "attachment_type": "Divers", "designation": "a"}).json()
+    bucket = ticket["url"].removeprefix("/s3/")
+    assert ticket["url"] == f"/s3/{bucket}" and bucket
+
+    def status(method, path, **kwargs):
+        return requests.request(method, own.url + path, allow_redirects=False, **kwargs)
+
+    dynamodb = {"X-Amz-Target": "DynamoDB_20120810.ListTables", "Content-Type": "application/x-amz-json-1.0"}
+    assert status("POST", "/s3/", data=b"{}", headers=dynamodb).status_code == 404
+    assert status("POST", f"/s3/{bucket}", data=b"{}", headers=dynamodb).status_code == 404  # a form upload only
+    assert status("GET", "/s3/some-other-bucket/x").status_code == 404
+    assert status("GET", f"/s3/{bucket}").status_code == 404  # no listing of the bucket
+    assert status("PUT", f"/s3/{bucket}/tmp/x", data=b"x").status_code == 405
+    assert status("DELETE", f"/s3/{bucket}/users/x").status_code == 405
+    assert status("POST", f"/s3/{bucket}/users/x", data=b"x").status_code == 404
+    # The presigned POST passes (moto answers 204), and what S3 serves is sandboxed, never the portal's page.
+    sent = status("POST", ticket["url"], data=ticket["fields"], files={"file": ("a.txt", b"a", "text/plain")})
+    assert sent.status_code == 204, sent.text
+    missing = status("GET", f"/s3/{bucket}/users/none")
+    assert missing.status_code == 404  # moto's own answer for a missing key, through the proxy
+    assert missing.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert missing.headers["X-Content-Type-Options"] == "nosniff"
