@@ -517,6 +517,7 @@ export function createAttachmentsBlock({ refresh }) {
       state.rows = rows || [];
       const ids = new Set(state.rows.map((r) => r.id));
       state.selected = new Set([...state.selected].filter((id) => ids.has(id)));
+      if (!state.upload && !state.busy) fillTypes(typeSelect, typeSelect.value); // its first option is text
       render();
     },
   };

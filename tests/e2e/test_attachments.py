@@ -3,12 +3,32 @@ bucket (the dev server's same-origin proxy of moto's bucket), with the progress 
 and the client's refusals in French; « Éditer », « Télécharger » one file and several as one zip, « Supprimer »."""
 
 import io
+import os
 import re
 import zipfile
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations, log_in, open_account
+from tests.e2e.conftest import LocalStack, axe_violations, log_in, open_account
+
+LIMIT = 3  # attachments a user may keep on this module's stack (100 by default)
+
+
+@pytest.fixture(scope="module")
+def own(tmp_path_factory, built_frontend):
+    """This module's own stack (its journeys change Paul's attachments), with a small per-user limit."""
+    before = os.environ.get("ATTACHMENTS_PER_USER")
+    os.environ["ATTACHMENTS_PER_USER"] = str(LIMIT)
+    try:
+        local = LocalStack(tmp_path_factory.mktemp("attachments")).start()
+    finally:
+        if before is None:
+            os.environ.pop("ATTACHMENTS_PER_USER")
+        else:
+            os.environ["ATTACHMENTS_PER_USER"] = before
+    yield local
+    local.stop()
 
 PDF_HEAD = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
 MIB = 1024 * 1024
@@ -208,3 +228,34 @@ def test_the_dev_server_lets_only_the_attachments_bucket_through(own):
     assert missing.status_code == 404  # moto's own answer for a missing key, through the proxy
     assert missing.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert missing.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_per_user_limit_is_explained_when_reached(own, page):
+    log_in(page, own.url)
+    open_account(page, own.url)
+    manage = page.get_by_role("button", name="Gérer pièces jointes")
+    manage.focus()
+    page.keyboard.press("Enter")  # the keyboard opens and closes the window as well
+    window = page.get_by_role("dialog", name="Gestion des pièces jointes")
+    expect(window).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(window).to_be_hidden()
+    expect(manage).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(window).to_be_visible()
+    total = int(re.search(r"Total de (\d+)", window.locator("#attachments-total").inner_text()).group(1))
+    for n in range(total, LIMIT):
+        choose(page, f"bon-{n}.txt", b"Bon de livraison\n", "text/plain")
+        window.get_by_label("Type de pièce jointe").select_option("Bon de livraison")
+        window.get_by_role("button", name="Ajouter", exact=True).click()
+        expect(window).to_contain_text(f"Total de {n + 1} pièce(s) jointe(s).")
+    choose(page, "un-de-trop.txt", b"Un de trop\n", "text/plain")
+    window.get_by_label("Type de pièce jointe").select_option("Divers")
+    window.get_by_role("button", name="Ajouter", exact=True).click()
+    refused = window.locator("#attachment-refused")
+    expect(refused).to_contain_text("Limite de pièces jointes atteinte")
+    expect(refused).to_contain_text(
+        f"Vous avez atteint la limite de {LIMIT} pièces jointes : supprimez-en une avant d'en ajouter une autre.")
+    expect(refused).to_be_focused()
+    expect(window).to_contain_text(f"Total de {LIMIT} pièce(s) jointe(s).")
+    assert axe_violations(page) == []
