@@ -8,7 +8,7 @@
 // Several ticked files download as one zip built here from their presigned GETs (client-zip): nothing big passes
 // through the API.
 import { api, ApiError } from './api.js';
-import { t } from './i18n.js';
+import { getLocale, t } from './i18n.js';
 import { showAlert } from './layout.js';
 import { createFormErrors } from './forms.js';
 import { $, closeModal, el, emptyRow, openModal, selectCell, td } from './ui.js';
@@ -32,7 +32,8 @@ const extensionOf = (name) => {
 };
 const rowText = (r) => t('attachments.row', { designation: r.designation, file_name: r.file_name });
 const fileSize = (bytes) => (bytes >= 1024 * 1024
-  ? `${(bytes / (1024 * 1024)).toFixed(1)} Mo` : `${Math.max(1, Math.round(bytes / 1024))} Ko`);
+  ? t('attachments.mb', { n: (bytes / (1024 * 1024)).toLocaleString(getLocale(), { maximumFractionDigits: 1 }) })
+  : t('attachments.kb', { n: Math.max(1, Math.round(bytes / 1024)) }));
 
 /** Save what a URL serves (a presigned GET answers with Content-Disposition: attachment and the file's name). */
 function saveFrom(url, fileName) {
@@ -333,6 +334,8 @@ export function createAttachmentsBlock({ refresh }) {
         editErrors.show(error);
       } else {
         editErrors.clear();
+        // Changed elsewhere: the list is read again, so that the next « Éditer » starts from what is saved.
+        if (error instanceof ApiError && error.status === 409) reload().catch(() => {});
         showAlert($('attachment-edit-feedback'), {
           type: 'error', id: 'attachment-edit-error',
           title: error instanceof ApiError && error.status === 409 ? t('attachments.conflict_title') : t('alert.error_title'),
@@ -396,9 +399,14 @@ export function createAttachmentsBlock({ refresh }) {
     const percent = total ? Math.floor((sent / total) * 100) : 0;
     progress.value = percent;
     progress.setAttribute('aria-valuetext', `${percent} %`);
-    progressText.textContent = t('attachments.progress_value', {
-      percent, sent: fileSize(sent), total: fileSize(total),
-    });
+    // The text is read out (aria-live): a quarter at a time, not at every progress event.
+    const quarter = Math.floor(percent / 25);
+    if (quarter !== state.quarter) {
+      state.quarter = quarter;
+      progressText.textContent = t('attachments.progress_value', {
+        percent, sent: fileSize(sent), total: fileSize(total),
+      });
+    }
   }
 
   /** The presigned POST: the ticket's fields, then the file; resolves when S3 answered 2xx. */
@@ -447,6 +455,7 @@ export function createAttachmentsBlock({ refresh }) {
       const ticket = await api.post('/api/attachments/uploads', { ...declared, size: file.size });
       stage = 'upload';
       progressGroup.hidden = false;
+      state.quarter = null;
       showProgress(0, file.size);
       $('attachment-cancel-upload').focus();
       await send(ticket, file);
