@@ -83,6 +83,15 @@ def test_a_person_adds_edits_downloads_zips_and_deletes_attachments(own, page):
     too_big = "Le fichier du champ « Sélection de la pièce jointe » dépasse 4 Mo."
     expect(page.locator("#attachment-file-messages")).to_have_text(too_big)
     expect(page.get_by_label("Sélection de la pièce jointe")).to_be_focused()
+    choose(page, "vide.pdf", b"")
+    window.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.locator("#attachment-file-messages")).to_have_text(
+        "Le fichier du champ « Sélection de la pièce jointe » est vide.")
+    choose(page, "setup.exe", b"MZ\x90\x00", "application/octet-stream")
+    window.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(page.locator("#attachment-file-messages")).to_contain_text(
+        "Le champ « Sélection de la pièce jointe » doit être un fichier d'un type accepté (pdf, jpg, jpeg, png")
+    expect(page.locator("#attachment-form-errors")).to_contain_text("Le formulaire contient des erreurs")
     choose(page, "faux.pdf", b"Ceci n'est pas un PDF.\n" * 10)
     window.get_by_label("Désignation").fill("Faux")
     window.get_by_role("button", name="Ajouter", exact=True).click()
