@@ -3,7 +3,7 @@ reactivation). Answers that start from an address are the same whether an accoun
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.http import client_address, endpoint, expired_session_cookie, json_response, session_cookie
+from chalicelib.api.http import client_address, endpoint, expired_session_cookie
 
 blueprint = Blueprint(__name__)
 
@@ -16,16 +16,14 @@ def _acknowledge(key: str, language: str, status: int = 202):
 
 
 @endpoint(blueprint, "/auth/login", "POST", body="LoginRequest", authenticated=False, response="LoginAnswer")
-def login(request, body, **_):
-    """Log in: opens a session (cookie) and answers who is logged in."""
-    from chalicelib.api import schemas
-    from chalicelib.api.shapes import me
+def login(request, body, language, **_):
+    """Log in: opens a session (cookie) and answers who is logged in. With a second factor: 202
+    ``SecondFactorNeeded`` (no session), then ``/auth/login/second-factor`` with the code."""
+    from chalicelib.api.security import login_answer, user_agent
     from chalicelib.services import auth
 
-    result = auth.login(body.login, body.password, source=client_address(request))
-    answer = schemas.LoginAnswer(**me(result.profile, result.previous_login_at).model_dump(),
-                                 password_expired=result.password_expired)
-    return json_response(200, answer, headers={"Set-Cookie": session_cookie(result.cookie_value)})
+    result = auth.login(body.login, body.password, source=client_address(request), user_agent=user_agent(request))
+    return login_answer(result, language)
 
 
 @endpoint(

@@ -80,6 +80,10 @@ FIELD_LABELS = {
         "attachment:designation": "Désignation",
         "upload_id": "Téléversement",
         "ids": "Pièces jointes",
+        # « Sécurité et confidentialité »
+        "second_factor:code": "Code de vérification",
+        "challenge": "Connexion en cours",
+        "session_id": "Session",
     },
     "en": {
         "login": "Login",
@@ -156,6 +160,10 @@ FIELD_LABELS = {
         "attachment:designation": "Designation",
         "upload_id": "Upload",
         "ids": "Attachments",
+        # « Sécurité et confidentialité »
+        "second_factor:code": "Verification code",
+        "challenge": "Login in progress",
+        "session_id": "Session",
     },
 }
 
@@ -285,6 +293,13 @@ MESSAGES = {
         "il n'a pas été enregistré.",
         "attachment.upload_missing": "Le fichier du champ « {field} » n'a pas été reçu (ou son lien a expiré) : "
         "ajoutez-le de nouveau.",
+        # « Sécurité et confidentialité »
+        "second_factor_required": "Saisissez le code à 6 chiffres de votre application d'authentification.",
+        "invalid_second_factor_code": "Ce code n'est pas valide : il est erroné, a déjà servi ou a expiré. Saisissez le code affiché maintenant par votre application, ou un code de secours.",
+        "second_factor_expired": "Cette étape de connexion a expiré : saisissez à nouveau votre identifiant et votre mot de passe.",
+        "second_factor_already_on": "La double authentification est déjà activée.",
+        "second_factor_not_on": "La double authentification n'est pas activée (ou le code secret affiché a changé) : recommencez.",
+        "session.closed": "La session est fermée.",
     },
     "en": {
         "validation_error": "Some fields need correcting: nothing was saved.",
@@ -407,6 +422,13 @@ MESSAGES = {
         "was not saved.",
         "attachment.upload_missing": "The file of the field “{field}” was not received (or its link expired): add it "
         "again.",
+        # « Sécurité et confidentialité »
+        "second_factor_required": "Enter the 6-digit code of your authenticator application.",
+        "invalid_second_factor_code": "This code is not valid: it is wrong, was used already or expired. Enter the code your application shows now, or a recovery code.",
+        "second_factor_expired": "This login step expired: enter your login and password again.",
+        "second_factor_already_on": "Two-factor authentication is already on.",
+        "second_factor_not_on": "Two-factor authentication is not on (or the secret shown changed): start again.",
+        "session.closed": "The session is closed.",
     },
 }
 

@@ -17,6 +17,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from chalicelib.domain import accounts, attachments, memberships, subscriptions
+from chalicelib.domain import security as security_rules
 
 # Invisible characters that change how text is shown or cut, refused in every text field: line and paragraph separators,
 # bidirectional embeddings, overrides and isolates (« Trojan Source »), zero-width space, word joiner, byte order mark.
@@ -788,3 +789,81 @@ class AttachmentFiles(Response):
     expires_at: Instant
 
 # --- End of « Pièces jointes » ----------------------------------------------------------------------------------------
+
+
+# --- « Sécurité et confidentialité »: sessions, login history, second factor -----------------------------------------
+
+HistoryEvent = Literal[security_rules.HISTORY_EVENTS]
+SecondFactorCode = _text(20, 1)  # 6 digits, or a recovery code « xxxxx-xxxxx »
+
+
+class SessionLine(Response):
+    session_id: str
+    browser: str | None
+    system: str | None
+    source: str | None
+    started_at: Instant
+    last_active_at: Instant
+    current: bool
+
+
+class HistoryLine(Response):
+    at: Instant
+    event: HistoryEvent
+    browser: str | None
+    system: str | None
+    source: str | None
+
+
+class SecondFactorStatus(Response):
+    enabled: bool
+    enabled_at: Instant | None
+    recovery_codes_left: int
+
+
+class SecurityOverview(Response):
+    sessions: list[SessionLine]
+    history: list[HistoryLine]
+    second_factor: SecondFactorStatus
+
+
+class SessionsClosed(Response):
+    closed: int
+
+
+class SecondFactorSetup(Response):
+    """The secret to scan (``qr_svg``, an SVG document) or to type (``secret``); ``uri`` is what the QR code holds."""
+
+    secret: str
+    uri: str
+    qr_svg: str
+
+
+class SecondFactorConfirmation(Request):
+    code: SecondFactorCode
+
+
+class RecoveryCodes(Response):
+    """Shown once: only their hashes are kept."""
+
+    recovery_codes: list[str]
+
+
+class SecondFactorOff(Request):
+    password: Secret
+    code: SecondFactorCode
+
+
+class SecondFactorLogin(Request):
+    challenge: _text(120, 1)
+    code: SecondFactorCode
+
+
+class SecondFactorNeeded(Response):
+    """The answer of « Se connecter » when the account has a second factor: no session yet, the code comes next."""
+
+    second_factor_required: Literal[True] = True
+    challenge: str
+    message: str
+
+# --- End of « Sécurité et confidentialité » --------------------------------------------------------------------------

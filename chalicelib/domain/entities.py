@@ -6,6 +6,8 @@ Field names are those of the stored attributes, so that the store converts by na
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from chalicelib.domain.throttle import Attempts
+
 
 @dataclass
 class UserProfile:
@@ -32,6 +34,7 @@ class UserProfile:
     password_changed_at: datetime
     secret_question: str
     version: int = 1
+    second_factor: bool = False  # copied from the second factor's state, so that pages reading the profile know it
 
 
 @dataclass
@@ -206,6 +209,45 @@ class Session:
     absolute_until: datetime
     previous_login_at: datetime | None
     password_expired: bool = False
+    # What « Mes sessions » shows: names read from the User-Agent at login (never the header), the source address.
+    browser: str | None = None
+    system: str | None = None
+    source: str | None = None
+    last_active_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class LoginEvent:
+    """A line of « Historique de connexion » (``domain.security.HISTORY_EVENTS``)."""
+
+    user_id: str
+    at: datetime
+    event: str
+    browser: str | None = None
+    system: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class SecurityState:
+    """A user's browsers already seen and second factor. ``pending_secret``: a secret shown but not confirmed yet;
+    ``last_step``: the time step of the last code used (never accepted again); ``code_attempts``: failed codes,
+    throttled like passwords; ``challenge_hash``: the password step of a login waiting for its code."""
+
+    user_id: str
+    known_browsers: set[str] = field(default_factory=set)
+    totp_secret: str | None = None
+    totp_enabled_at: datetime | None = None
+    pending_secret: str | None = None
+    last_step: int | None = None
+    recovery_hashes: set[str] = field(default_factory=set)
+    code_attempts: Attempts = field(default_factory=Attempts)
+    challenge_hash: str | None = None
+    challenge_expires_at: datetime | None = None
+
+    @property
+    def second_factor(self) -> bool:
+        return self.totp_secret is not None
 
 
 @dataclass

@@ -73,6 +73,13 @@ class WrongCurrentPassword(DomainError):
     kind = Kind.REFUSED
 
 
+class InvalidSecondFactorCode(DomainError):
+    """A code that is wrong, already used, or a recovery code already spent: one answer for all."""
+
+    code = "invalid_second_factor_code"
+    kind = Kind.REFUSED
+
+
 class InvalidLink(DomainError):
     """A one-time link that is unknown, used, expired or meant for something else: one answer for all."""
 
@@ -84,6 +91,13 @@ class InvalidLink(DomainError):
 
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
+    kind = Kind.UNAUTHENTICATED
+
+
+class SecondFactorExpired(DomainError):
+    """The password step of a login is unknown, used or too old: log in again."""
+
+    code = "second_factor_expired"
     kind = Kind.UNAUTHENTICATED
 
 
@@ -146,6 +160,18 @@ class ConcurrentChange(DomainError):
     """A condition failed: someone else changed the same items first."""
 
     code = "concurrent_change"
+    kind = Kind.CONFLICT
+
+
+class SecondFactorAlreadyOn(DomainError):
+    code = "second_factor_already_on"
+    kind = Kind.CONFLICT
+
+
+class SecondFactorNotOn(DomainError):
+    """Nothing to confirm or to turn off (no secret shown, or the second factor is off)."""
+
+    code = "second_factor_not_on"
     kind = Kind.CONFLICT
 
 

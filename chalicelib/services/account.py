@@ -95,8 +95,16 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     profile.version += 1
     ended = end_other_sessions(current) if password_change is not None else 0
     if password_change is not None:
+        _record_password_change(current)
         log.info("password changed for user %s; %d other session(s) ended", current.user_id, ended)
     return SavedProfile(profile, ended)
+
+
+def _record_password_change(current: CurrentSession) -> None:
+    from chalicelib.domain.security import PASSWORD_CHANGE
+    from chalicelib.services import account_security
+
+    account_security.record(current, PASSWORD_CHANGE)
 
 
 def _verify_current_password(profile, credentials, candidate: str, field: str) -> None:
@@ -126,4 +134,5 @@ def change_expired_password(current: CurrentSession, data: dict) -> None:
     )
     auth.clear_password_expired(current)
     ended = end_other_sessions(current)
+    _record_password_change(current)
     log.info("expired password replaced for user %s; %d other session(s) ended", current.user_id, ended)

@@ -9,11 +9,13 @@ from datetime import datetime, timedelta
 
 from chalicelib import settings
 from chalicelib.domain import clock, entities, throttle
+from chalicelib.domain import security as rules
 from chalicelib.domain.accounts import ACTIVE, INACTIVE
 from chalicelib.domain.errors import (
     AccountDeactivated,
     InvalidCredentials,
     NotAuthenticated,
+    SecondFactorExpired,
     TooManyAttempts,
 )
 from chalicelib.observability import metric
@@ -39,6 +41,30 @@ class CurrentSession:
     structure_id: str | None = None
     membership: entities.Membership | None = None
     manager_space: bool = False  # whether it holds that structure's « Activité du gestionnaire »
+    # Where the session was opened (its history lines say it): names from the User-Agent, the source address.
+    browser: str | None = None
+    system: str | None = None
+    source: str | None = None
+
+    def event(self, kind: str) -> entities.LoginEvent:
+        """A line of the login history for something done in this session."""
+        return entities.LoginEvent(self.user_id, clock.now(), kind, self.browser, self.system, self.source)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a login comes from: the source address and the browser named from its User-Agent (never kept raw)."""
+
+    source: str | None = None
+    browser: str | None = None
+    system: str | None = None
+
+    @classmethod
+    def of(cls, source: str | None, user_agent: str | None) -> "Origin":
+        return cls(source, *rules.describe_agent(user_agent))
+
+    def event(self, user_id: str, kind: str, moment: datetime) -> entities.LoginEvent:
+        return entities.LoginEvent(user_id, moment, kind, self.browser, self.system, self.source)
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,14 @@ class LoginResult:
     profile: entities.UserProfile
     previous_login_at: datetime | None
     password_expired: bool
+
+
+@dataclass(frozen=True)
+class SecondFactorChallenge:
+    """The password was right and the account has a second factor: the code comes next, with this challenge (no
+    session exists yet)."""
+
+    challenge: str
 
 
 def _hash_token(token: str) -> str:
@@ -84,18 +118,26 @@ def check_not_throttled(login: str, source: str | None = None) -> throttle.Attem
 
 
 def record_failure(login: str, state: throttle.Attempts, user: entities.UserProfile | None,
-                   source: str | None = None) -> None:
-    """Count a failure for ``login`` (and ``source``); on reaching the lock, its owner (if any) gets an unlock link."""
+                   source: str | None = None, origin: Origin | None = None) -> None:
+    """Count a failure for ``login`` (and ``source``); on reaching the lock, its owner (if any) gets an unlock link.
+    The owner's login history records the failure (and the lock)."""
     now = clock.now()
     if source is not None:
         window = throttle.source_window(now)
         security.count_source_failure(throttle.source_key(source), window, window + throttle.SOURCE_WINDOW)
     new_state = throttle.after_failure(state, now)
     keep_until = (new_state.locked_until or now) + throttle.WINDOW + throttle.FIRST_DELAY * 2 ** throttle.LOCK_AT
-    security.save_attempts(login, new_state, keep_until)
+    locked_now = new_state.locked_until is not None and throttle.current(state, now).locked_until is None
+    events = []
+    if user is not None:
+        origin = origin or Origin(source)
+        events.append(origin.event(user.user_id, rules.FAILURE, now))
+        if locked_now:
+            events.append(origin.event(user.user_id, rules.LOCK, now))
+    security.save_attempts(login, new_state, keep_until, events)
     log.info("authentication failure %d for login %s", new_state.failures, login_reference(login))
     metric("LoginFailures")
-    if new_state.locked_until is not None and throttle.current(state, now).locked_until is None:
+    if locked_now:
         log.warning("login %s locked until %s", login_reference(login), new_state.locked_until.isoformat())
         metric("LoginLocks")
         if user is not None and user.status == ACTIVE:
@@ -106,17 +148,20 @@ def record_failure(login: str, state: throttle.Attempts, user: entities.UserProf
             sender.send("deverrouillage", user, {"link": link, "until": new_state.locked_until}, to_login=True)
 
 
-def login(login_name: str, password: str, source: str | None = None) -> LoginResult:
-    """Open a session, or raise InvalidCredentials whatever was wrong (unknown login, wrong password, inactive).
+def login(login_name: str, password: str, source: str | None = None,
+          user_agent: str | None = None) -> LoginResult | SecondFactorChallenge:
+    """Open a session, or raise InvalidCredentials whatever was wrong (unknown login, wrong password, inactive). With a
+    second factor, no session yet: a challenge for ``complete_second_factor``.
 
     An unknown login does the same work as a known one (the same reads, one argon2 verification), so that neither the
     time of the answer nor the requests made tell which logins exist."""
+    origin = Origin.of(source, user_agent)
     state = check_not_throttled(login_name, source)
     user_id = accounts.find_user_id(login_name)
-    profile, credentials = accounts.get_profile_and_credentials(user_id or NO_USER)
+    profile, credentials, security_state = sessions.get_login_items(user_id or NO_USER)
     matches = verify_secret(credentials.password_hash if credentials else None, password)
     if user_id is None or profile is None or credentials is None or not matches:
-        record_failure(login_name, state, profile if user_id else None, source)
+        record_failure(login_name, state, profile if user_id else None, source, origin)
         raise InvalidCredentials()
     if state.failures:
         security.clear_attempts(login_name)
@@ -126,17 +171,65 @@ def login(login_name: str, password: str, source: str | None = None) -> LoginRes
         raise AccountDeactivated()
     if profile.status != ACTIVE:
         raise InvalidCredentials()
+    now = clock.now()
+    if security_state.second_factor:
+        token = secrets.token_urlsafe(32)
+        sessions.save_challenge(user_id, _hash_token(token), now + rules.CHALLENGE_LIFETIME)
+        log.info("password accepted for user %s; waiting for its second factor", user_id)
+        return SecondFactorChallenge(f"{user_id}.{token}")
+    return _open_session(profile, credentials, security_state, origin, now)
+
+
+def complete_second_factor(challenge: str, code: str, source: str | None = None,
+                           user_agent: str | None = None) -> LoginResult:
+    """The second step of a login with a second factor: the code (or a recovery code) for the challenge that the
+    password step gave. Costs one read (profile, credentials and second factor in one BatchGetItem) before the
+    session's transaction, which uses up the challenge and the code."""
+    from chalicelib.services import account_security
+
+    match = _COOKIE_VALUE.match(challenge or "")
+    if not match:
+        raise SecondFactorExpired()
+    user_id, token = match.groups()
+    profile, credentials, state = sessions.get_login_items(user_id)
+    now = clock.now()
+    if (profile is None or credentials is None or not state.second_factor or state.challenge_hash is None
+            or not secrets.compare_digest(state.challenge_hash, _hash_token(token))
+            or state.challenge_expires_at is None or now >= state.challenge_expires_at):
+        raise SecondFactorExpired()
+    if profile.status != ACTIVE:
+        raise InvalidCredentials()
+    origin = Origin.of(source, user_agent)
+    step, recovery_hash = account_security.check_code(state, code, now, origin)
+    return _open_session(profile, credentials, state, origin, now, state.challenge_hash, step, recovery_hash)
+
+
+def _open_session(profile: entities.UserProfile, credentials: entities.Credentials, state: entities.SecurityState,
+                  origin: Origin, now: datetime, challenge_hash: str | None = None, step: int | None = None,
+                  recovery_hash: str | None = None) -> LoginResult:
     from chalicelib.services.passwords import is_expired
 
-    now = clock.now()
+    user_id = profile.user_id
     expired = is_expired(profile.password_changed_at, now)
     token = secrets.token_urlsafe(32)
     absolute_until = now + timedelta(hours=settings.session_absolute_hours())
     idle_until = min(now + timedelta(minutes=settings.session_idle_minutes()), absolute_until)
-    sessions.open_session(user_id, _hash_token(token), now, idle_until, absolute_until, credentials.last_login_at,
-                          expired)
+    mark = rules.browser_mark(origin.browser, origin.system)
+    new_browser = mark if mark not in state.known_browsers else None
+    session = entities.Session(user_id, _hash_token(token), now, idle_until, absolute_until, credentials.last_login_at,
+                               expired, origin.browser, origin.system, origin.source, now)
+    sessions.open_session(session, origin.event(user_id, rules.LOGIN, now), new_browser, challenge_hash, step,
+                          recovery_hash)
     log.info("login succeeded for user %s%s", user_id, " (password expired)" if expired else "")
     metric("Logins")
+    if new_browser is not None and state.known_browsers:
+        # The first login ever recorded has nothing to compare with: only a browser new to a known set is news.
+        from chalicelib.mail import sender
+
+        sender.send("nouveau_navigateur", profile, {
+            "moment": now, "browser": origin.browser or "?", "system": origin.system or "?",
+            "source": origin.source or "?",
+        }, to_login=True)
     return LoginResult(f"{user_id}.{token}", profile, credentials.last_login_at, expired)
 
 
@@ -158,9 +251,9 @@ def authenticate(cookie_value: str | None, structure_id: str | None = None) -> C
         raise NotAuthenticated()
     idle = timedelta(minutes=settings.session_idle_minutes())
     if session.idle_until - now < idle - REFRESH_AFTER:
-        sessions.extend_session(session, min(now + idle, session.absolute_until))
+        sessions.extend_session(session, min(now + idle, session.absolute_until), now)
     return CurrentSession(user_id, token_hash, session.previous_login_at, session.password_expired, structure_id,
-                          membership, manager_space)
+                          membership, manager_space, session.browser, session.system, session.source)
 
 
 def logout(current: CurrentSession) -> None:

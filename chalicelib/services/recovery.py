@@ -12,12 +12,13 @@ from chalicelib.domain.errors import InvalidInput, InvalidLink, Problem, Reactiv
 from chalicelib.domain.memberships import PENDING, holds_manager_role
 from chalicelib.domain.profile import check_new_password, check_new_secrets, check_signup, personal_data_of
 from chalicelib.domain.secret_answer import normalise_answer
+from chalicelib.domain.security import PASSWORD_RESET
 from chalicelib.mail import sender
 from chalicelib.services import tokens
 from chalicelib.services.auth import check_not_throttled, end_all_sessions, record_failure
 from chalicelib.services.hashing import hash_secret, verify_secret
 from chalicelib.services.passwords import reminder_items
-from chalicelib.store import accounts, memberships, security
+from chalicelib.store import accounts, memberships, security, sessions
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ def reset_password(data: dict) -> None:
         reminders=reminder_items(profile.user_id, now),
     )
     ended = end_all_sessions(profile.user_id)
+    sessions.add_events([entities.LoginEvent(profile.user_id, now, PASSWORD_RESET)])
     sender.send("mot_de_passe_modifie", profile, {"moment": now}, to_login=True)
     log.info("password reset for user %s; %d session(s) ended", profile.user_id, ended)
 

@@ -51,8 +51,11 @@ def _login_pk(login: str) -> str:
     return f"LOGIN#{login.casefold()}"
 
 
-def _profile(item) -> entities.UserProfile:
-    return entity(entities.UserProfile, item)
+def profile_entity(item) -> entities.UserProfile:
+    return entity(entities.UserProfile, item, second_factor=bool(item.second_factor))
+
+
+_profile = profile_entity
 
 
 def _profile_key(user_id: str, version: int | None = None) -> UserProfile:

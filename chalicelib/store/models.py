@@ -6,6 +6,8 @@ Partitions:
   many attachments the user keeps, written with them): everything « Mon Compte » shows is one Query.
 - ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
 - ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
+  The same partition keeps what « Sécurité et confidentialité » shows with them (one Query): ``SECURITY`` (browsers
+  already seen, second factor) and ``HISTORY#<time>#<random>`` (login history, 90 days by TTL).
 - ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``; ``IDENTIFIER#<identifier>``: the claim that makes an
   identifier unique.
 - ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items, one per word of a searchable
@@ -29,6 +31,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -166,6 +169,7 @@ class UserProfile(Item, discriminator=PROFILE_KIND):
     password_changed_at = UTCDateTimeAttribute()
     secret_question = UnicodeAttribute()
     version = VersionAttribute()
+    second_factor = BooleanAttribute(null=True)  # a copy of whether SECURITY holds a second factor
 
 
 class Credentials(Item, discriminator="CREDENTIALS"):
@@ -187,6 +191,41 @@ class Session(Item, discriminator="SESSION"):
     absolute_until = UTCDateTimeAttribute()
     previous_login_at = UTCDateTimeAttribute(null=True)
     password_expired = BooleanAttribute(default=False)  # only the password change is open until it is changed
+    expires_at = TTLAttribute()
+    browser = UnicodeAttribute(null=True)
+    system = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
+    last_active_at = UTCDateTimeAttribute(null=True)
+
+
+class SecurityState(Item, discriminator="SECURITY"):
+    """``SESSION#<user>`` / ``SECURITY``: browsers already seen and the second factor (``entities.SecurityState``);
+    read with the profile and credentials at login (one BatchGetItem)."""
+
+    known_browsers = UnicodeSetAttribute(null=True)
+    totp_secret = UnicodeAttribute(null=True)
+    totp_enabled_at = UTCDateTimeAttribute(null=True)
+    pending_secret = UnicodeAttribute(null=True)
+    last_step = NumberAttribute(null=True)
+    recovery_hashes = UnicodeSetAttribute(null=True)
+    code_failures = NumberAttribute(null=True)
+    code_first_failure_at = UTCDateTimeAttribute(null=True)
+    code_last_failure_at = UTCDateTimeAttribute(null=True)
+    code_locked_until = UTCDateTimeAttribute(null=True)
+    challenge_hash = UnicodeAttribute(null=True)
+    challenge_expires_at = UTCDateTimeAttribute(null=True)
+
+
+class LoginEvent(Item, discriminator="LOGIN_EVENT"):
+    """``SESSION#<user>`` / ``HISTORY#<time>#<random>``: a line of the login history, filed under its expiry day in
+    ``gsi1`` like sessions, so that housekeeping deletes it where TTL does not run."""
+
+    user_id = UnicodeAttribute()
+    at = UTCDateTimeAttribute()
+    event = UnicodeAttribute()
+    browser = UnicodeAttribute(null=True)
+    system = UnicodeAttribute(null=True)
+    source = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
 
 

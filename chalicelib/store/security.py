@@ -10,6 +10,7 @@
 Sessions and tokens also carry ``gsi1pk = EXPIRY#<day>`` so that housekeeping finds what expired without a Scan.
 """
 
+import secrets
 from datetime import datetime
 
 from pynamodb.exceptions import DeleteError, DoesNotExist
@@ -17,7 +18,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 from chalicelib.domain import entities
 from chalicelib.domain.throttle import Attempts
 from chalicelib.store.common import entity
-from chalicelib.store.models import Item, LoginAttempts, OneTimeToken, Reminder, SourceAttempts, bind
+from chalicelib.store.models import Item, LoginAttempts, LoginEvent, OneTimeToken, Reminder, SourceAttempts, bind
 
 REMINDER_SHARDS = 8
 
@@ -65,12 +66,28 @@ def count_source_failure(source: str, window: datetime, keep_until: datetime) ->
     ])
 
 
-def save_attempts(login: str, state: Attempts, keep_until: datetime) -> None:
+def save_attempts(login: str, state: Attempts, keep_until: datetime, events: list[entities.LoginEvent] = ()) -> None:
+    """The login's failures, with the history lines of its owner (if any): one BatchWriteItem either way, so that an
+    unknown login costs the same requests as a known one."""
     bind()
-    LoginAttempts(
-        _login_key(login), "ATTEMPTS", failures=state.failures, first_failure_at=state.first_failure_at,
-        last_failure_at=state.last_failure_at, locked_until=state.locked_until, expires_at=keep_until,
-    ).save()
+    with LoginAttempts.batch_write() as batch:
+        batch.save(LoginAttempts(
+            _login_key(login), "ATTEMPTS", failures=state.failures, first_failure_at=state.first_failure_at,
+            last_failure_at=state.last_failure_at, locked_until=state.locked_until, expires_at=keep_until,
+        ))
+        for event in events:
+            batch.save(event_item(event))
+
+
+def event_item(event: entities.LoginEvent) -> LoginEvent:
+    """A line of the login history, in its user's ``SESSION#`` partition, expiring after 90 days."""
+    from chalicelib.domain.security import history_until
+
+    pk = f"SESSION#{event.user_id}"
+    sk = f"HISTORY#{stamp(event.at)}#{secrets.token_hex(4)}"
+    until = history_until(event.at)
+    return LoginEvent(pk, sk, user_id=event.user_id, at=event.at, event=event.event, browser=event.browser,
+                      system=event.system, source=event.source, expires_at=until, **expiry_keys(until, pk, sk))
 
 
 def clear_attempts(login: str) -> None:

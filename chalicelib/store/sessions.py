@@ -1,27 +1,39 @@
-"""Repository of sessions: ``SESSION#<user id>`` / ``<sha256 of the token>``, expired by DynamoDB TTL."""
+"""Repository of sessions: ``SESSION#<user id>`` / ``<sha256 of the token>``, expired by DynamoDB TTL; the same
+partition keeps the user's ``SECURITY`` item (browsers seen, second factor) and its login history
+(``HISTORY#<time>#<random>``), so that « Sécurité et confidentialité » is one Query."""
 
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain import entities
+from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, VALID
-from chalicelib.store.common import entity
+from chalicelib.domain.throttle import Attempts
+from chalicelib.store.common import commit, entity
 from chalicelib.store.memberships import to_membership
 from chalicelib.store.models import (
+    PROFILE_SK,
     Credentials,
     Item,
+    LoginEvent,
     Membership,
+    SecurityState,
     Session,
     Subscription,
+    UserProfile,
     bind,
     membership_sk,
     subscription_sk,
-    transaction_connection,
     user_pk,
 )
+from chalicelib.store.security import event_item as _event_item
 from chalicelib.store.security import expiry_keys
+
+SECURITY_SK = "SECURITY"
+# What the API calls a session: the first 64 bits of its token's hash. It cannot be turned into a cookie, and it is
+# looked up only in the caller's own partition, so another user's id finds nothing.
+PUBLIC_ID_LENGTH = 16
 
 CREDENTIALS_SK = "CREDENTIALS"
 
@@ -30,28 +42,224 @@ def _session_pk(user_id: str) -> str:
     return f"SESSION#{user_id}"
 
 
+def public_id(token_hash: str) -> str:
+    return token_hash[:PUBLIC_ID_LENGTH]
+
+
 def open_session(
-    user_id: str, token_hash: str, created_at: datetime, idle_until: datetime, absolute_until: datetime,
-    previous_login_at: datetime | None, password_expired: bool = False,
+    session: entities.Session, event: entities.LoginEvent, new_browser: str | None = None,
+    challenge_hash: str | None = None, step: int | None = None, recovery_hash: str | None = None,
 ) -> None:
-    """Store the session and record the time of this login, in one transaction."""
+    """Store the session, record the time of this login and its history line (and a browser not seen before), in one
+    transaction. After a second factor, the same transaction uses up the login's challenge and the code: the time step
+    must be later than the last one used, a recovery code still unused (else ``InvalidSecondFactorCode``)."""
+    from chalicelib.domain.errors import InvalidSecondFactorCode
+
     bind()
+    user_id, token_hash = session.user_id, session.token_hash
     pk = _session_pk(user_id)
-    session = Session(
-        pk, token_hash, user_id=user_id, created_at=created_at, idle_until=idle_until,
-        absolute_until=absolute_until, previous_login_at=previous_login_at, expires_at=absolute_until,
-        password_expired=password_expired, **expiry_keys(absolute_until, pk, token_hash),
+    item = Session(
+        pk, token_hash, user_id=user_id, created_at=session.created_at, idle_until=session.idle_until,
+        absolute_until=session.absolute_until, previous_login_at=session.previous_login_at,
+        expires_at=session.absolute_until, password_expired=session.password_expired, browser=session.browser,
+        system=session.system, source=session.source, last_active_at=session.created_at,
+        **expiry_keys(session.absolute_until, pk, token_hash),
     )
     credentials = Credentials(user_pk(user_id), CREDENTIALS_SK)
-    with TransactWrite(connection=transaction_connection()) as transaction:
-        transaction.save(session, condition=Session.pk.does_not_exist())
+    actions, condition = [], None
+    if new_browser is not None:
+        actions.append(SecurityState.known_browsers.add({new_browser}))
+    if challenge_hash is not None:
+        actions += [SecurityState.challenge_hash.remove(), SecurityState.challenge_expires_at.remove(),
+                    *_clear_code_failures()]
+        condition = SecurityState.challenge_hash == challenge_hash
+        if step is not None:
+            actions.append(SecurityState.last_step.set(step))
+            condition &= SecurityState.last_step.does_not_exist() | (SecurityState.last_step < step)
+        if recovery_hash is not None:
+            actions.append(SecurityState.recovery_hashes.delete({recovery_hash}))
+            condition &= SecurityState.recovery_hashes.contains(recovery_hash)
+
+    def write(transaction):
+        transaction.save(item, condition=Session.pk.does_not_exist())
         transaction.update(
-            credentials, actions=[Credentials.last_login_at.set(created_at)], condition=Credentials.pk.exists(),
+            credentials, actions=[Credentials.last_login_at.set(session.created_at)],
+            condition=Credentials.pk.exists(),
         )
+        transaction.save(_event_item(event))
+        if actions:
+            transaction.update(SecurityState(pk, SECURITY_SK), actions=[*actions, SecurityState.kind.set(
+                SecurityState)], condition=condition)
+
+    commit(write, InvalidSecondFactorCode if challenge_hash is not None else ConcurrentChange)
+
+
+def _clear_code_failures() -> list:
+    return [SecurityState.code_failures.remove(), SecurityState.code_first_failure_at.remove(),
+            SecurityState.code_last_failure_at.remove(), SecurityState.code_locked_until.remove()]
 
 
 def _session(item) -> entities.Session:
     return entity(entities.Session, item, token_hash=item.sk, password_expired=bool(item.password_expired))
+
+
+def _security(item, user_id: str) -> entities.SecurityState:
+    return entities.SecurityState(
+        user_id=user_id, known_browsers=set(item.known_browsers or ()), totp_secret=item.totp_secret,
+        totp_enabled_at=item.totp_enabled_at, pending_secret=item.pending_secret,
+        last_step=int(item.last_step) if item.last_step is not None else None,
+        recovery_hashes=set(item.recovery_hashes or ()),
+        code_attempts=Attempts(int(item.code_failures or 0), item.code_first_failure_at, item.code_last_failure_at,
+                               item.code_locked_until),
+        challenge_hash=item.challenge_hash, challenge_expires_at=item.challenge_expires_at,
+    )
+
+
+def _event(item) -> entities.LoginEvent:
+    return entity(entities.LoginEvent, item)
+
+
+def security_view(user_id: str) -> tuple[list[entities.Session], list[entities.LoginEvent], entities.SecurityState]:
+    """The user's sessions, login history (oldest first) and security state: one Query on its partition."""
+    bind()
+    sessions, events, state = [], [], entities.SecurityState(user_id)
+    for item in Item.query(_session_pk(user_id), consistent_read=True):
+        if isinstance(item, Session):
+            sessions.append(_session(item))
+        elif isinstance(item, LoginEvent):
+            events.append(_event(item))
+        elif isinstance(item, SecurityState):
+            state = _security(item, user_id)
+    return sessions, events, state
+
+
+def get_security(user_id: str) -> entities.SecurityState:
+    bind()
+    try:
+        return _security(SecurityState.get(_session_pk(user_id), SECURITY_SK, consistent_read=True), user_id)
+    except DoesNotExist:
+        return entities.SecurityState(user_id)
+
+
+def get_login_items(user_id: str) -> tuple[entities.UserProfile | None, entities.Credentials | None,
+                                           entities.SecurityState]:
+    """Profile, credentials and security state (second factor, browsers seen) in one BatchGetItem."""
+    from chalicelib.store.accounts import profile_entity
+
+    bind()
+    profile = credentials = None
+    state = entities.SecurityState(user_id)
+    keys = [(user_pk(user_id), PROFILE_SK), (user_pk(user_id), CREDENTIALS_SK), (_session_pk(user_id), SECURITY_SK)]
+    for item in Item.batch_get(keys, consistent_read=True):
+        if isinstance(item, UserProfile):
+            profile = profile_entity(item)
+        elif isinstance(item, Credentials):
+            credentials = entity(entities.Credentials, item)
+        elif isinstance(item, SecurityState):
+            state = _security(item, user_id)
+    return profile, credentials, state
+
+
+def find_session(user_id: str, session_public_id: str) -> entities.Session | None:
+    """The caller's session with this public id: one Query on the caller's own partition."""
+    bind()
+    for item in Session.query(_session_pk(user_id), Session.sk.startswith(session_public_id), consistent_read=True):
+        if isinstance(item, Session):
+            return _session(item)
+    return None
+
+
+def add_events(events: list[entities.LoginEvent]) -> None:
+    bind()
+    with LoginEvent.batch_write() as batch:
+        for event in events:
+            batch.save(_event_item(event))
+
+
+def _security_key(user_id: str) -> SecurityState:
+    return SecurityState(_session_pk(user_id), SECURITY_SK)
+
+
+def save_challenge(user_id: str, challenge_hash: str, expires_at: datetime) -> None:
+    """The password step of a login waiting for its code (one at a time: a new login replaces it)."""
+    bind()
+    _security_key(user_id).update(actions=[
+        SecurityState.challenge_hash.set(challenge_hash), SecurityState.challenge_expires_at.set(expires_at),
+        SecurityState.kind.set(SecurityState),
+    ])
+
+
+def save_code_failures(user_id: str, attempts: Attempts) -> None:
+    bind()
+    _security_key(user_id).update(actions=[
+        SecurityState.code_failures.set(attempts.failures),
+        SecurityState.code_first_failure_at.set(attempts.first_failure_at),
+        SecurityState.code_last_failure_at.set(attempts.last_failure_at),
+        SecurityState.code_locked_until.set(attempts.locked_until) if attempts.locked_until
+        else SecurityState.code_locked_until.remove(),
+        SecurityState.kind.set(SecurityState),
+    ])
+
+
+def start_second_factor(user_id: str, pending_secret: str) -> bool:
+    """Keep the secret just shown until a first code confirms it; False if a second factor is already on."""
+    bind()
+    try:
+        _security_key(user_id).update(
+            actions=[SecurityState.pending_secret.set(pending_secret), SecurityState.kind.set(SecurityState)],
+            condition=SecurityState.totp_secret.does_not_exist(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def enable_second_factor(profile: entities.UserProfile, secret: str, step: int, recovery_hashes: set[str],
+                         event: entities.LoginEvent) -> None:
+    """The confirmed secret becomes the second factor, with its recovery codes and the step of its first code; the
+    profile's copy says so; one transaction (``ConcurrentChange`` if the secret shown is no longer the pending one)."""
+    bind()
+    user_id = profile.user_id
+
+    def write(transaction):
+        transaction.update(_security_key(user_id), actions=[
+            SecurityState.totp_secret.set(secret), SecurityState.totp_enabled_at.set(event.at),
+            SecurityState.last_step.set(step), SecurityState.recovery_hashes.set(recovery_hashes),
+            SecurityState.pending_secret.remove(), *_clear_code_failures(),
+        ], condition=(SecurityState.pending_secret == secret) & SecurityState.totp_secret.does_not_exist())
+        transaction.update(UserProfile(user_pk(user_id), PROFILE_SK, version=profile.version),
+                           actions=[UserProfile.second_factor.set(True)], condition=UserProfile.pk.exists())
+        transaction.save(_event_item(event))
+
+    commit(write)
+
+
+def disable_second_factor(profile: entities.UserProfile, step: int | None, recovery_hash: str | None,
+                          event: entities.LoginEvent) -> None:
+    """Remove the second factor, using up the code that confirmed it (as at login); one transaction."""
+    from chalicelib.domain.errors import InvalidSecondFactorCode
+
+    bind()
+    user_id = profile.user_id
+    condition = SecurityState.totp_secret.exists()
+    if step is not None:
+        condition &= SecurityState.last_step.does_not_exist() | (SecurityState.last_step < step)
+    if recovery_hash is not None:
+        condition &= SecurityState.recovery_hashes.contains(recovery_hash)
+
+    def write(transaction):
+        transaction.update(_security_key(user_id), actions=[
+            SecurityState.totp_secret.remove(), SecurityState.totp_enabled_at.remove(),
+            SecurityState.recovery_hashes.remove(), SecurityState.pending_secret.remove(), *_clear_code_failures(),
+            *([SecurityState.last_step.set(step)] if step is not None else []),
+        ], condition=condition)
+        transaction.update(UserProfile(user_pk(user_id), PROFILE_SK, version=profile.version),
+                           actions=[UserProfile.second_factor.set(False)], condition=UserProfile.pk.exists())
+        transaction.save(_event_item(event))
+
+    commit(write, InvalidSecondFactorCode)
 
 
 def get_session(user_id: str, token_hash: str) -> entities.Session | None:
@@ -83,10 +291,10 @@ def get_session_and_membership(user_id: str, token_hash: str, structure_id: str)
     return session, membership, manager_space
 
 
-def extend_session(session: entities.Session, idle_until: datetime) -> None:
+def extend_session(session: entities.Session, idle_until: datetime, now: datetime) -> None:
     bind()
     Session(_session_pk(session.user_id), session.token_hash).update(
-        actions=[Session.idle_until.set(idle_until)], condition=Session.pk.exists())
+        actions=[Session.idle_until.set(idle_until), Session.last_active_at.set(now)], condition=Session.pk.exists())
 
 
 def close_session(user_id: str, token_hash: str) -> None:
@@ -108,7 +316,8 @@ def clear_password_expired(user_id: str, token_hash: str) -> None:
 def close_other_sessions(user_id: str, keep_token_hash: str | None) -> int:
     """End every session of the user but ``keep_token_hash``: one Query, then batched deletes."""
     bind()
-    doomed = [s for s in Session.query(_session_pk(user_id), consistent_read=True) if s.sk != keep_token_hash]
+    doomed = [s for s in Session.query(_session_pk(user_id), consistent_read=True)
+              if isinstance(s, Session) and s.sk != keep_token_hash]
     with Session.batch_write() as batch:
         for session in doomed:
             batch.delete(session)

@@ -238,7 +238,7 @@ def test_unknown_and_known_logins_make_the_same_requests(client, dynamodb_calls)
     dynamodb_calls.clear()
     send(client, "POST", "/auth/login", {"login": "inconnu@exemple.fr", "password": "Pas-le-bon-1"})
     assert dynamodb_calls == known
-    assert known == ["BatchGetItem", "GetItem", "BatchGetItem", "UpdateItem", "PutItem"]
+    assert known == ["BatchGetItem", "GetItem", "BatchGetItem", "UpdateItem", "BatchWriteItem"]
 
 
 def test_a_successful_login_reads_both_counts_in_one_request(client, dynamodb_calls):
