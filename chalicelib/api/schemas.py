@@ -431,6 +431,7 @@ class PendingRequest(Response):
 class ManagerRequests(Response):
     structures: list[ManagedStructure]
     requests: list[PendingRequest]
+    second_factor_advised: bool = False  # a principal manager without a second factor: « Sécurité et confidentialité »
 
 
 class DecisionTarget(Request):

@@ -139,6 +139,7 @@ def manager_requests(session, **_):
             for m in view.managed
         ],
         requests=[pending_request(m) for m in view.pending],
+        second_factor_advised=view.second_factor_advised,
     )
 
 

@@ -198,6 +198,7 @@ class ManagerView:
     memberships: list[Membership]
     pending: list[Membership]
     manager_spaces: set[str] = field(default_factory=set)  # structures where it holds « Activité du gestionnaire »
+    second_factor: bool = False  # whether the manager logs in with a second factor
 
 
 @dataclass

@@ -62,6 +62,12 @@ class ManagerRequests:
     managed: list[entities.Membership]
     pending: list[entities.Membership]
     memberships: list[entities.Membership] = field(default_factory=list)  # all the caller's rattachements
+    second_factor: bool = False  # whether the caller logs in with a second factor
+
+    @property
+    def second_factor_advised(self) -> bool:
+        """A principal manager without a second factor is encouraged to turn it on."""
+        return not self.second_factor and any(m.role == PRINCIPAL for m in self.managed)
 
 
 def own_profile(current: CurrentSession) -> entities.UserProfile:
@@ -300,7 +306,8 @@ def managed_structures(current: CurrentSession) -> ManagerRequests:
                       or (r.escalated_at is not None and r.structure_id in deputy_of)), key=lambda r: r.requested_at)
     if not managed and not pending:
         raise Forbidden()
-    return ManagerRequests(sorted(managed, key=lambda m: m.designation), pending, view.memberships)
+    return ManagerRequests(sorted(managed, key=lambda m: m.designation), pending, view.memberships,
+                           view.second_factor)
 
 
 def decide(current: CurrentSession, validated: bool, reason: str | None, targets: list[dict]) -> list[DecisionOutcome]:

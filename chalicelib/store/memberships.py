@@ -203,6 +203,8 @@ def manager_view(user_id: str) -> entities.ManagerView:
         elif isinstance(item, Subscription) and item.space == MANAGER_SPACE and item.status == VALID \
                 and item.service_code is None:
             view.manager_spaces.add(item.structure_id)
+        elif isinstance(item, UserProfile):
+            view.second_factor = bool(item.second_factor)  # the profile lies in the range: free to read
     return view
 
 
