@@ -229,6 +229,7 @@ async function fetchRequests() {
 
 async function loadRequests() {
   const data = await fetchRequests();
+  $('second-factor-notice').hidden = !data.second_factor_advised;
   state.structures = data.structures || [];
   state.requests = data.requests || [];
   const keys = new Set(state.requests.map(requestKey));

@@ -3,6 +3,8 @@
 // - 403 account_deactivated (right password, deactivated account): only « Réactiver mon compte » is offered
 // - 200 with password_expired: the session is open for the password change only -> mot-de-passe-expire.html
 // - ?desactive=1: arriving after « Désactiver mon compte », the account can be reactivated within 60 days
+// - 202 second_factor_required (a second factor is on): no session yet; the code form asks the code (or a recovery
+//   code) and sends it with the challenge to POST /api/auth/login/second-factor; 401 second_factor_expired: start again
 // Links: « Mot de passe oublié ? », « Créer un compte », « Réactiver mon compte ».
 import { api, ApiError, HOME_PAGE, PASSWORD_EXPIRED_PAGE } from '../api.js';
 import { setLang, t } from '../i18n.js';
@@ -73,10 +75,77 @@ form.addEventListener('submit', async (event) => {
       { login: loginInput.value.trim(), password: passwordInput.value },
       { on401: 'throw' },
     );
-    if (me && me.language) setLang(me.language);
-    window.location.assign(me && me.password_expired ? PASSWORD_EXPIRED_PAGE : HOME_PAGE);
+    if (me && me.second_factor_required) {
+      askCode(me.challenge);
+      return;
+    }
+    enter(me);
   } catch (error) {
     fail(error);
+  }
+});
+
+function enter(me) {
+  if (me && me.language) setLang(me.language);
+  window.location.assign(me && me.password_expired ? PASSWORD_EXPIRED_PAGE : HOME_PAGE);
+}
+
+// --- Second step: the code of the second factor --------------------------------------------------------------------
+const codeForm = document.getElementById('code-form');
+const codeInput = document.getElementById('login-code');
+const codeSubmit = document.getElementById('code-submit');
+const codeFeedback = document.getElementById('code-feedback');
+let challenge = null; // kept in memory only, for 5 minutes at most on the server
+
+function askCode(value) {
+  challenge = value;
+  passwordInput.value = '';
+  form.hidden = true;
+  showGeneralLinks(false);
+  codeForm.hidden = false;
+  codeInput.value = '';
+  codeFeedback.replaceChildren();
+  document.getElementById('code-title').focus();
+}
+
+function backToPassword(message) {
+  challenge = null;
+  codeForm.hidden = true;
+  form.hidden = false;
+  submit.disabled = false;
+  form.removeAttribute('aria-busy');
+  showGeneralLinks(true);
+  if (message) {
+    showAlert(feedback, { type: 'error', id: 'code-expired', title: t('login.error_title'), body: [message] }, { focus: true });
+  } else {
+    loginInput.focus();
+  }
+}
+
+document.getElementById('code-back').addEventListener('click', () => backToPassword());
+
+codeForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  if (codeSubmit.disabled) return;
+  codeFeedback.replaceChildren();
+  codeSubmit.disabled = true;
+  codeForm.setAttribute('aria-busy', 'true');
+  try {
+    const me = await api.post('/api/auth/login/second-factor', { challenge, code: codeInput.value.trim() },
+      { on401: 'throw' });
+    enter(me);
+  } catch (error) {
+    codeSubmit.disabled = false;
+    codeForm.removeAttribute('aria-busy');
+    codeInput.value = '';
+    const message = error instanceof ApiError ? error.message : t('error.generic');
+    if (error instanceof ApiError && error.status === 401) {
+      backToPassword(message);
+      return;
+    }
+    showAlert(codeFeedback, {
+      type: 'error', id: 'code-error', title: t('login.error_title'), body: [message],
+    }, { focus: true });
   }
 });
 
