@@ -85,7 +85,7 @@ async function closeSession(session, control) {
   try {
     await api.post(`/api/account/sessions/${encodeURIComponent(session.session_id)}/close`, {});
     await reload();
-    showAlert(sessionsFeedback, { type: 'success', id: 'session-closed', role: 'status', body: [t('sessions.closed')] });
+    showAlert(sessionsFeedback, { type: 'success', id: 'session-closed', role: 'status', title: t('sessions.closed') });
     $('sessions-title').focus();
   } catch (error) {
     control.disabled = false;
@@ -101,7 +101,7 @@ $('close-others-button').addEventListener('click', async () => {
     const answer = await api.post('/api/account/sessions/close-others', {});
     await reload();
     showAlert(sessionsFeedback, {
-      type: 'success', id: 'sessions-closed', role: 'status', body: [t('sessions.others_closed', { count: answer.closed })],
+      type: 'success', id: 'sessions-closed', role: 'status', title: t('sessions.others_closed', { count: answer.closed }),
     });
   } catch (error) {
     control.disabled = false;
@@ -160,7 +160,7 @@ handleSubmit(disableForm, {
     $('totp-password').value = '';
     $('totp-off-code').value = '';
     await reload();
-    showAlert(totpFeedback, { type: 'success', id: 'totp-disabled', role: 'status', body: [t('totp.disabled')] });
+    showAlert(totpFeedback, { type: 'success', id: 'totp-disabled', role: 'status', title: t('totp.disabled') });
   },
 });
 
