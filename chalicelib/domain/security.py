@@ -88,7 +88,7 @@ def code_at(secret: str, step: int) -> str:
 
 
 def is_totp_code(code: str) -> bool:
-    return len(code) == DIGITS and code.isdigit()
+    return len(code) == DIGITS and code.isascii() and code.isdigit()
 
 
 def matching_step(secret: str, code: str, now: datetime, last_step: int | None) -> int | None:
