@@ -7,7 +7,8 @@ Partitions:
 - ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
 - ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
   The same partition keeps what « Sécurité et confidentialité » shows with them (one Query): ``SECURITY`` (browsers
-  already seen, second factor) and ``HISTORY#<time>#<random>`` (login history, 90 days by TTL).
+  already seen, second factor) and ``#HISTORY#<time>#<random>`` (login history, 90 days by TTL; ``#`` sorts before
+  the sessions' hexadecimal keys, so that reading backwards gives every session before the newest history lines).
 - ``STRUCTURE#<id>``: ``STRUCTURE`` and ``SERVICE#<code>``; ``IDENTIFIER#<identifier>``: the claim that makes an
   identifier unique.
 - ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items, one per word of a searchable
@@ -217,7 +218,7 @@ class SecurityState(Item, discriminator="SECURITY"):
 
 
 class LoginEvent(Item, discriminator="LOGIN_EVENT"):
-    """``SESSION#<user>`` / ``HISTORY#<time>#<random>``: a line of the login history, filed under its expiry day in
+    """``SESSION#<user>`` / ``#HISTORY#<time>#<random>``: a line of the login history, filed under its expiry day in
     ``gsi1`` like sessions, so that housekeeping deletes it where TTL does not run."""
 
     user_id = UnicodeAttribute()

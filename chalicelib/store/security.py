@@ -79,12 +79,17 @@ def save_attempts(login: str, state: Attempts, keep_until: datetime, events: lis
             batch.save(event_item(event))
 
 
+# Before every session (sort keys are hexadecimal hashes) and ``SECURITY``: read backwards, the partition gives the
+# second factor and every session first, then the history from the newest line.
+HISTORY_PREFIX = "#HISTORY#"
+
+
 def event_item(event: entities.LoginEvent) -> LoginEvent:
     """A line of the login history, in its user's ``SESSION#`` partition, expiring after 90 days."""
     from chalicelib.domain.security import history_until
 
     pk = f"SESSION#{event.user_id}"
-    sk = f"HISTORY#{stamp(event.at)}#{secrets.token_hex(4)}"
+    sk = f"{HISTORY_PREFIX}{stamp(event.at)}#{secrets.token_hex(4)}"
     until = history_until(event.at)
     return LoginEvent(pk, sk, user_id=event.user_id, at=event.at, event=event.event, browser=event.browser,
                       system=event.system, source=event.source, expires_at=until, **expiry_keys(until, pk, sk))

@@ -1,6 +1,6 @@
 """Repository of sessions: ``SESSION#<user id>`` / ``<sha256 of the token>``, expired by DynamoDB TTL; the same
 partition keeps the user's ``SECURITY`` item (browsers seen, second factor) and its login history
-(``HISTORY#<time>#<random>``), so that « Sécurité et confidentialité » is one Query."""
+(``#HISTORY#<time>#<random>``), so that « Sécurité et confidentialité » is one Query."""
 
 from datetime import datetime
 
@@ -119,11 +119,18 @@ def _event(item) -> entities.LoginEvent:
     return entity(entities.LoginEvent, item)
 
 
+# What one read of the security partition returns at most: every session and the second factor come first (backwards,
+# see ``security.HISTORY_PREFIX``), then the newest history lines, so that a login under attack (hundreds of failure
+# lines) still costs one bounded Query.
+SECURITY_VIEW_LIMIT = 400
+
+
 def security_view(user_id: str) -> tuple[list[entities.Session], list[entities.LoginEvent], entities.SecurityState]:
-    """The user's sessions, login history (oldest first) and security state: one Query on its partition."""
+    """The user's sessions, newest login history lines and security state: one Query on its partition, backwards."""
     bind()
     sessions, events, state = [], [], entities.SecurityState(user_id)
-    for item in Item.query(_session_pk(user_id), consistent_read=True):
+    for item in Item.query(_session_pk(user_id), consistent_read=True, scan_index_forward=False,
+                           limit=SECURITY_VIEW_LIMIT, page_size=SECURITY_VIEW_LIMIT):
         if isinstance(item, Session):
             sessions.append(_session(item))
         elif isinstance(item, LoginEvent):
@@ -316,7 +323,8 @@ def clear_password_expired(user_id: str, token_hash: str) -> None:
 def close_other_sessions(user_id: str, keep_token_hash: str | None) -> int:
     """End every session of the user but ``keep_token_hash``: one Query, then batched deletes."""
     bind()
-    doomed = [s for s in Session.query(_session_pk(user_id), consistent_read=True)
+    # Sessions sort after the history lines (``security.HISTORY_PREFIX``): the history is not read.
+    doomed = [s for s in Session.query(_session_pk(user_id), Session.sk >= "0", consistent_read=True)
               if isinstance(s, Session) and s.sk != keep_token_hash]
     with Session.batch_write() as batch:
         for session in doomed:

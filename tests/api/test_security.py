@@ -377,3 +377,19 @@ def test_a_principal_manager_is_encouraged_to_turn_the_second_factor_on(client, 
     assert body(send(client, "GET", "/manager/requests", cookie=paul))["second_factor_advised"] is False
     marc = login(client, MARC)  # a secondary manager is not the one asked
     assert body(send(client, "GET", "/manager/requests", cookie=marc))["second_factor_advised"] is False
+
+
+def test_a_long_history_still_costs_one_bounded_query_and_keeps_every_session(client, dynamodb_calls):
+    from chalicelib.domain import entities
+    from chalicelib.store import sessions as session_store
+
+    cookies = [login_with(client, agent) for agent in (FIREFOX, CHROME, SAFARI)]
+    user_id = body_user_id(PAUL)
+    session_store.add_events([entities.LoginEvent(user_id, NOW - timedelta(minutes=n), "FAILURE", "Firefox 121")
+                              for n in range(1, 600)])
+    dynamodb_calls.clear()
+    view = overview(client, cookies[0])
+    assert dynamodb_calls == ["GetItem", "Query"]
+    assert len(view["sessions"]) == 3
+    assert view["history"][0]["event"] == "LOGIN" and 300 < len(view["history"]) < 400
+    assert body(send(client, "POST", "/account/sessions/close-others", {}, cookie=cookies[0])) == {"closed": 2}
