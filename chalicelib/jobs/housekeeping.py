@@ -1,7 +1,7 @@
 """Remove expired sessions, one-time links and login-history lines. DynamoDB's TTL does it in the cloud within a day or
-two; this job makes it certain (a link must not outlive its lifetime by a TTL delay) and keeps the local stack clean, where moto never
-expires anything; it also deletes the attachments' temporary uploads older than an hour. It reads only the expiry days
-it is asked about, never the whole table."""
+two; this job makes it certain (a link must not outlive its lifetime by a TTL delay) and keeps the local stack clean,
+where moto never expires anything; it also deletes the attachments' temporary uploads older than an hour. It reads only
+the expiry days it is asked about, never the whole table."""
 
 import logging
 from datetime import timedelta
