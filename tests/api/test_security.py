@@ -393,3 +393,16 @@ def test_a_long_history_still_costs_one_bounded_query_and_keeps_every_session(cl
     assert len(view["sessions"]) == 3
     assert view["history"][0]["event"] == "LOGIN" and 300 < len(view["history"]) < 400
     assert body(send(client, "POST", "/account/sessions/close-others", {}, cookie=cookies[0])) == {"closed": 2}
+
+
+def test_a_reset_password_is_in_the_history(client):
+    from tests.api.test_lifecycle import NEW, last_link
+
+    assert send(client, "POST", "/auth/password-reset/request", {"login": MARC}).status_code == 202
+    clock.set_now(NOW + timedelta(minutes=1))
+    reset = send(client, "POST", "/auth/password-reset",
+                 {"token": last_link(), "secret_answer": "toto", "password": NEW, "confirmation": NEW})
+    assert reset.status_code == 200, reset.body
+    clock.set_now(NOW + timedelta(minutes=2))
+    cookie = login(client, MARC, NEW)
+    assert [h["event"] for h in overview(client, cookie)["history"]] == ["LOGIN", "PASSWORD_RESET"]
