@@ -245,10 +245,26 @@ class SecurityState:
     code_attempts: Attempts = field(default_factory=Attempts)
     challenge_hash: str | None = None
     challenge_expires_at: datetime | None = None
+    pending_login: "PendingLogin | None" = None
 
     @property
     def second_factor(self) -> bool:
         return self.totp_secret is not None
+
+
+@dataclass(frozen=True)
+class PendingLogin:
+    """What the code step of a login needs of the account, kept with its challenge by the password step, so that the
+    code step reads one item (the login's answer, the new-browser mail, the password's expiry)."""
+
+    user_id: str
+    login: str
+    contact_email: str
+    first_name: str
+    last_name: str
+    language: str
+    password_changed_at: datetime
+    last_login_at: datetime | None = None
 
 
 @dataclass

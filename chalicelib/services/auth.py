@@ -70,7 +70,7 @@ class Origin:
 @dataclass(frozen=True)
 class LoginResult:
     cookie_value: str
-    profile: entities.UserProfile
+    profile: entities.UserProfile | entities.PendingLogin  # what the answer and the mails need of the account
     previous_login_at: datetime | None
     password_expired: bool
 
@@ -174,39 +174,42 @@ def login(login_name: str, password: str, source: str | None = None,
     now = clock.now()
     if security_state.second_factor:
         token = secrets.token_urlsafe(32)
-        sessions.save_challenge(user_id, _hash_token(token), now + rules.CHALLENGE_LIFETIME)
+        pending = entities.PendingLogin(
+            user_id, profile.login, profile.contact_email, profile.first_name, profile.last_name, profile.language,
+            profile.password_changed_at, credentials.last_login_at)
+        sessions.save_challenge(_hash_token(token), now + rules.CHALLENGE_LIFETIME, pending)
         log.info("password accepted for user %s; waiting for its second factor", user_id)
         return SecondFactorChallenge(f"{user_id}.{token}")
-    return _open_session(profile, credentials, security_state, origin, now)
+    return _open_session(profile, credentials.last_login_at, security_state, origin, now)
 
 
 def complete_second_factor(challenge: str, code: str, source: str | None = None,
                            user_agent: str | None = None) -> LoginResult:
     """The second step of a login with a second factor: the code (or a recovery code) for the challenge that the
-    password step gave. Costs one read (profile, credentials and second factor in one BatchGetItem) before the
-    session's transaction, which uses up the challenge and the code."""
+    password step gave. Costs one GetItem (the second factor, with what the password step kept of the account) before
+    the session's transaction, which uses up the challenge and the code and checks the account is still active."""
     from chalicelib.services import account_security
 
     match = _COOKIE_VALUE.match(challenge or "")
     if not match:
         raise SecondFactorExpired()
     user_id, token = match.groups()
-    profile, credentials, state = sessions.get_login_items(user_id)
+    state = sessions.get_security(user_id)
     now = clock.now()
-    if (profile is None or credentials is None or not state.second_factor or state.challenge_hash is None
+    pending = state.pending_login
+    if (pending is None or not state.second_factor or state.challenge_hash is None
             or not secrets.compare_digest(state.challenge_hash, _hash_token(token))
             or state.challenge_expires_at is None or now >= state.challenge_expires_at):
         raise SecondFactorExpired()
-    if profile.status != ACTIVE:
-        raise InvalidCredentials()
     origin = Origin.of(source, user_agent)
     step, recovery_hash = account_security.check_code(state, code, now, origin)
-    return _open_session(profile, credentials, state, origin, now, state.challenge_hash, step, recovery_hash)
+    return _open_session(pending, pending.last_login_at, state, origin, now, state.challenge_hash, step,
+                         recovery_hash)
 
 
-def _open_session(profile: entities.UserProfile, credentials: entities.Credentials, state: entities.SecurityState,
-                  origin: Origin, now: datetime, challenge_hash: str | None = None, step: int | None = None,
-                  recovery_hash: str | None = None) -> LoginResult:
+def _open_session(profile: entities.UserProfile | entities.PendingLogin, previous_login_at: datetime | None,
+                  state: entities.SecurityState, origin: Origin, now: datetime, challenge_hash: str | None = None,
+                  step: int | None = None, recovery_hash: str | None = None) -> LoginResult:
     from chalicelib.services.passwords import is_expired
 
     user_id = profile.user_id
@@ -216,7 +219,7 @@ def _open_session(profile: entities.UserProfile, credentials: entities.Credentia
     idle_until = min(now + timedelta(minutes=settings.session_idle_minutes()), absolute_until)
     mark = rules.browser_mark(origin.browser, origin.system)
     new_browser = mark if mark not in state.known_browsers else None
-    session = entities.Session(user_id, _hash_token(token), now, idle_until, absolute_until, credentials.last_login_at,
+    session = entities.Session(user_id, _hash_token(token), now, idle_until, absolute_until, previous_login_at,
                                expired, origin.browser, origin.system, origin.source, now)
     sessions.open_session(session, origin.event(user_id, rules.LOGIN, now), new_browser, challenge_hash, step,
                           recovery_hash)
@@ -230,7 +233,7 @@ def _open_session(profile: entities.UserProfile, credentials: entities.Credentia
             "moment": now, "browser": origin.browser or "?", "system": origin.system or "?",
             "source": origin.source or "?",
         }, to_login=True)
-    return LoginResult(f"{user_id}.{token}", profile, credentials.last_login_at, expired)
+    return LoginResult(f"{user_id}.{token}", profile, previous_login_at, expired)
 
 
 def authenticate(cookie_value: str | None, structure_id: str | None = None) -> CurrentSession:

@@ -215,6 +215,7 @@ class SecurityState(Item, discriminator="SECURITY"):
     code_locked_until = UTCDateTimeAttribute(null=True)
     challenge_hash = UnicodeAttribute(null=True)
     challenge_expires_at = UTCDateTimeAttribute(null=True)
+    pending_login = UnicodeAttribute(null=True)  # JSON of ``entities.PendingLogin``, removed with the challenge
 
 
 class LoginEvent(Item, discriminator="LOGIN_EVENT"):

@@ -2,11 +2,13 @@
 partition keeps the user's ``SECURITY`` item (browsers seen, second factor) and its login history
 (``#HISTORY#<time>#<random>``), so that « Sécurité et confidentialité » is one Query."""
 
+import json
 from datetime import datetime
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.domain import entities
+from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, VALID
 from chalicelib.domain.throttle import Attempts
@@ -71,7 +73,7 @@ def open_session(
         actions.append(SecurityState.known_browsers.add({new_browser}))
     if challenge_hash is not None:
         actions += [SecurityState.challenge_hash.remove(), SecurityState.challenge_expires_at.remove(),
-                    *_clear_code_failures()]
+                    SecurityState.pending_login.remove(), *_clear_code_failures()]
         condition = SecurityState.challenge_hash == challenge_hash
         if step is not None:
             actions.append(SecurityState.last_step.set(step))
@@ -90,6 +92,10 @@ def open_session(
         if actions:
             transaction.update(SecurityState(pk, SECURITY_SK), actions=[*actions, SecurityState.kind.set(
                 SecurityState)], condition=condition)
+        if challenge_hash is not None:
+            # The code step read no profile: the account must still be active when the session opens.
+            transaction.condition_check(UserProfile, user_pk(user_id), PROFILE_SK,
+                                        condition=UserProfile.status == ACTIVE)
 
     commit(write, InvalidSecondFactorCode if challenge_hash is not None else ConcurrentChange)
 
@@ -112,7 +118,17 @@ def _security(item, user_id: str) -> entities.SecurityState:
         code_attempts=Attempts(int(item.code_failures or 0), item.code_first_failure_at, item.code_last_failure_at,
                                item.code_locked_until),
         challenge_hash=item.challenge_hash, challenge_expires_at=item.challenge_expires_at,
+        pending_login=_pending_login(item.pending_login),
     )
+
+
+def _pending_login(text: str | None) -> entities.PendingLogin | None:
+    if not text:
+        return None
+    values = json.loads(text)
+    for name in ("password_changed_at", "last_login_at"):
+        values[name] = datetime.fromisoformat(values[name]) if values.get(name) else None
+    return entities.PendingLogin(**values)
 
 
 def _event(item) -> entities.LoginEvent:
@@ -187,12 +203,15 @@ def _security_key(user_id: str) -> SecurityState:
     return SecurityState(_session_pk(user_id), SECURITY_SK)
 
 
-def save_challenge(user_id: str, challenge_hash: str, expires_at: datetime) -> None:
-    """The password step of a login waiting for its code (one at a time: a new login replaces it)."""
+def save_challenge(challenge_hash: str, expires_at: datetime, pending: entities.PendingLogin) -> None:
+    """The password step of a login waiting for its code (one at a time: a new login replaces it), with what the code
+    step needs of the account."""
     bind()
-    _security_key(user_id).update(actions=[
+    values = {name: value.isoformat() if isinstance(value, datetime) else value
+              for name, value in vars(pending).items()}
+    _security_key(pending.user_id).update(actions=[
         SecurityState.challenge_hash.set(challenge_hash), SecurityState.challenge_expires_at.set(expires_at),
-        SecurityState.kind.set(SecurityState),
+        SecurityState.pending_login.set(json.dumps(values)), SecurityState.kind.set(SecurityState),
     ])
 
 

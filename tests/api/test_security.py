@@ -216,7 +216,7 @@ def test_turning_the_second_factor_on_then_logging_in_with_a_code(client, dynamo
     dynamodb_calls.clear()
     answer = code_step(client, challenge, totp.at(NOW + timedelta(minutes=2)))
     assert answer.status_code == 200, answer.body
-    assert dynamodb_calls == ["BatchGetItem", "TransactWriteItems"]  # one read more than a login without it
+    assert dynamodb_calls == ["GetItem", "TransactWriteItems"]  # one GetItem more than a login without it
     new_cookie = answer.headers["Set-Cookie"].split(";")[0]
     assert body(answer)["first_name"] == "Paul"
     assert send(client, "GET", "/me", cookie=new_cookie).status_code == 200
@@ -406,3 +406,18 @@ def test_a_reset_password_is_in_the_history(client):
     clock.set_now(NOW + timedelta(minutes=2))
     cookie = login(client, MARC, NEW)
     assert [h["event"] for h in overview(client, cookie)["history"]] == ["LOGIN", "PASSWORD_RESET"]
+
+
+def test_an_account_deactivated_between_the_two_steps_gets_no_session(client):
+    julie = login(client, JULIE)
+    totp, _ = enable(client, julie)
+    clock.set_now(NOW + timedelta(minutes=2))
+    challenge = password_step(client, JULIE)
+    other = code_step(client, password_step(client, JULIE), "000000")  # a new password step replaces the first
+    assert other.status_code == 400
+    assert code_step(client, challenge, totp.at(NOW + timedelta(minutes=2))).status_code == 401
+    challenge = password_step(client, JULIE)
+    deactivated = send(client, "POST", "/account/deactivation", {"successors": {}}, cookie=julie)
+    assert deactivated.status_code == 204, deactivated.body
+    refused = code_step(client, challenge, totp.at(NOW + timedelta(minutes=2)))
+    assert refused.status_code == 400 and "Set-Cookie" not in refused.headers
