@@ -80,7 +80,7 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     if password_change is not None:
         if contains_personal_data(password_change["new"], [profile.login]):
             raise InvalidInput(fields={"password.new": Problem("password.personal")})
-        _verify_current_password(profile, credentials, password_change["current"], "password.current")
+        _verify_current_password(profile, credentials, password_change["current"], "password.current", current)
         credential_changes["password_hash"] = hash_secret(password_change["new"])
         changes["password_changed_at"] = now
         reminders = reminder_items(current.user_id, now)
@@ -107,11 +107,14 @@ def _record_password_change(current: CurrentSession) -> None:
     account_security.record(current, PASSWORD_CHANGE)
 
 
-def _verify_current_password(profile, credentials, candidate: str, field: str) -> None:
+def _verify_current_password(profile, credentials, candidate: str, field: str,
+                             current: CurrentSession | None = None) -> None:
     """The current password, checked like a login: throttled, and a wrong one counts as a failure."""
     state = auth.check_not_throttled(profile.login)
     if not verify_secret(credentials.password_hash, candidate):
-        auth.record_failure(profile.login, state, profile)
+        origin = auth.Origin(current.source, current.browser, current.system) if current else None
+        # The history line names the browser of the session that tried.
+        auth.record_failure(profile.login, state, profile, origin=origin)
         log.info("password change refused: wrong current password for user %s", profile.user_id)
         raise WrongCurrentPassword(fields={field: Problem("password.wrong")})
 
@@ -126,7 +129,7 @@ def change_expired_password(current: CurrentSession, data: dict) -> None:
     )
     if problems:
         raise InvalidInput(fields=problems)
-    _verify_current_password(profile, credentials, data["current"], "current")
+    _verify_current_password(profile, credentials, data["current"], "current", current)
     now = clock.now()
     accounts.update_profile_and_credentials(
         current.user_id, profile.version, {"password_changed_at": now, "updated_at": now},

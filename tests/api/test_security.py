@@ -421,3 +421,17 @@ def test_an_account_deactivated_between_the_two_steps_gets_no_session(client):
     assert deactivated.status_code == 204, deactivated.body
     refused = code_step(client, challenge, totp.at(NOW + timedelta(minutes=2)))
     assert refused.status_code == 400 and "Set-Cookie" not in refused.headers
+
+
+def test_a_wrong_current_password_is_a_failure_of_the_session_that_tried(client):
+    cookie = login_with(client, FIREFOX)
+    clock.set_now(NOW + timedelta(minutes=1))
+    account = body(send(client, "GET", "/account", cookie=cookie))
+    from tests.api.conftest import update_payload
+
+    refused = send(client, "PUT", "/account", update_payload(account, password={
+        "current": "Pas-le-bon-1", "new": "Tenon-Mortaise-Varlope-77", "confirmation": "Tenon-Mortaise-Varlope-77"}),
+        cookie=cookie)
+    assert refused.status_code == 400
+    failure = overview(client, cookie)["history"][0]
+    assert (failure["event"], failure["browser"], failure["source"]) == ("FAILURE", "Firefox 121", "203.0.113.7")
