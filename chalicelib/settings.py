@@ -56,6 +56,11 @@ def mail_configuration_set() -> str | None:
     return os.environ.get("MAIL_CONFIGURATION_SET") or None
 
 
+def mail_dead_letter_queue_url() -> str | None:
+    """Where the mailer tells of a mail it parked after its retries (the stream's on-failure destination too)."""
+    return os.environ.get("MAIL_DEAD_LETTER_QUEUE_URL") or None
+
+
 def portal_url() -> str:
     """Links in mails are built from configuration, never from the request's Host header."""
     return os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

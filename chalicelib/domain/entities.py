@@ -35,6 +35,15 @@ class UserProfile:
     secret_question: str
     version: int = 1
     second_factor: bool = False  # copied from the second factor's state, so that pages reading the profile know it
+    contact_bounced_at: datetime | None = None  # SES said mails to the contact address bounce (or were complained of)
+    contact_bounce: str | None = None
+    contact_bounced_address: str | None = None
+
+    @property
+    def contact_bounces(self) -> bool:
+        """Mails to the contact address bounce: the mark is about the address it was set for, so changing the address
+        lifts it at once."""
+        return bool(self.contact_bounced_address) and self.contact_bounced_address == (self.contact_email or "").lower()
 
 
 @dataclass

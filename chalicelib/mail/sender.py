@@ -1,11 +1,16 @@
-"""Send a templated mail to a user, in its language, through SES v2.
+"""Templated mails to a user, in its language: queued in the outbox by the request, sent through SES v2 by the mailer
+(``jobs.mailer``) a moment later.
 
 Templates live in ``templates/<name>.<fr|en>.{subject.txt,txt,html}``: Jinja2 with autoescape for HTML, so that a
 structure or person name can never inject markup into a mail. The message is sent as raw MIME (text and HTML
 alternatives), which SES and the local outbox both keep whole.
 """
 
+import dataclasses
+import json
 import logging
+import uuid
+from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import formataddr
 from functools import lru_cache
@@ -48,10 +53,69 @@ def render(name: str, language: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def send(name: str, recipient, context: dict, to_login: bool = False) -> bool:
+def _json_default(value):
+    """The context as the templates read it later: entities as mappings, dates as ISO text (``|day`` reads both)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"not storable in a mail's context: {type(value).__name__}")
+
+
+def outbox_item(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None):
+    """The outbox item of a mail to ``recipient`` (a profile or a user id). ``link`` names the purpose of a one-time
+    link (``ACTIVATION``, ``RESET``, ``UNLOCK``, ``REACTIVATION``) that the mailer issues when it sends: the item never
+    holds a raw token, and a link given in ``context`` is refused for that reason."""
+    from chalicelib.domain import clock
+    from chalicelib.domain.mails import LINK_PURPOSES
+    from chalicelib.store import outbox
+
+    if link is not None and link not in LINK_PURPOSES:
+        raise ValueError(f"unknown link purpose {link}")
+    text = json.dumps(context, default=_json_default, ensure_ascii=False)
+    if "link" in context or "jeton=" in text:
+        raise ValueError("a one-time link is issued by the mailer: pass its purpose as link=")
+    user_id = recipient if isinstance(recipient, str) else recipient.user_id
+    return outbox.new_item(uuid.uuid4().hex, name, user_id, to_login, text, link, clock.now())
+
+
+def queue(transaction, name: str, recipient, context: dict, to_login: bool = False, link: str | None = None) -> None:
+    """Put the mail in the outbox within ``transaction`` (a PynamoDB TransactWrite): it goes out only if the change it
+    tells about is saved, and costs the request no extra call."""
+    transaction.save(outbox_item(name, recipient, context, to_login, link))
+
+
+def with_next_commit(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None):
+    """``with sender.with_next_commit(...): store_call()``: the mail joins the transaction of the first
+    ``store.common.commit`` inside the block (for store functions that own their transaction)."""
+    from chalicelib.store.common import also_in_next_commit
+
+    return also_in_next_commit(lambda transaction: queue(transaction, name, recipient, context, to_login, link))
+
+
+def send(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None) -> bool:
     """Mail ``recipient`` (a profile) in its language, at its contact address, or at its login address for what
-    concerns access to the account (activation, reset, unlock, reactivation). A failure is logged, never raised: the
-    change the mail tells about is already saved."""
+    concerns access to the account (activation, reset, unlock, reactivation), through the outbox: one PutItem here,
+    SES later (``jobs.mailer``). A failure to queue is logged, never raised: the change the mail tells about is
+    already saved."""
+    try:
+        from chalicelib.store import outbox
+
+        outbox.save(outbox_item(name, recipient, context, to_login, link))
+    except ValueError:
+        raise
+    except Exception:
+        log.exception("mail %s to user %s not queued", name, getattr(recipient, "user_id", "?"))
+        metric("MailsFailed", Template=name)
+        return False
+    return True
+
+
+def deliver(name: str, recipient, context: dict, to_login: bool, mail_id: str) -> str:
+    """Render and hand the mail to SES now (the mailer's step); returns the address. Raises if SES refuses it. Tagged
+    with its user and which address it went to, so that a bounce finds the profile without any index."""
     language = "en" if getattr(recipient, "language", "FR") == "EN" else "fr"
     address = recipient.login if to_login else recipient.contact_email
     subject, text, html = render(name, language, {**context, "recipient": recipient})
@@ -61,21 +125,19 @@ def send(name: str, recipient, context: dict, to_login: bool = False) -> bool:
     message["To"] = address
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    try:
-        import boto3
+    import boto3
 
-        arguments = {
-            "FromEmailAddress": settings.mail_from(),
-            "Destination": {"ToAddresses": [address]},
-            "Content": {"Raw": {"Data": message.as_bytes()}},
-        }
-        if settings.mail_configuration_set():
-            arguments["ConfigurationSetName"] = settings.mail_configuration_set()
-        boto3.client("sesv2").send_email(**arguments)
-    except Exception:
-        log.exception("mail %s to user %s not sent", name, getattr(recipient, "user_id", "?"))
-        metric("MailsFailed", Template=name)
-        return False
-    log.info("mail %s sent to user %s", name, getattr(recipient, "user_id", "?"))
+    arguments = {
+        "FromEmailAddress": settings.mail_from(),
+        "Destination": {"ToAddresses": [address]},
+        "Content": {"Raw": {"Data": message.as_bytes()}},
+        "EmailTags": [{"Name": "user", "Value": recipient.user_id},
+                      {"Name": "address", "Value": "login" if to_login else "contact"},
+                      {"Name": "mail", "Value": mail_id}],
+    }
+    if settings.mail_configuration_set():
+        arguments["ConfigurationSetName"] = settings.mail_configuration_set()
+    boto3.client("sesv2").send_email(**arguments)
+    log.info("mail %s sent to user %s", name, recipient.user_id)
     metric("MailsSent", Template=name)
-    return True
+    return address

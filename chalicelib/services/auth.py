@@ -142,10 +142,8 @@ def record_failure(login: str, state: throttle.Attempts, user: entities.UserProf
         metric("LoginLocks")
         if user is not None and user.status == ACTIVE:
             from chalicelib.mail import sender
-            from chalicelib.services import tokens
 
-            link = tokens.issue("UNLOCK", user.user_id)
-            sender.send("deverrouillage", user, {"link": link, "until": new_state.locked_until}, to_login=True)
+            sender.send("deverrouillage", user, {"until": new_state.locked_until}, to_login=True, link="UNLOCK")
 
 
 def login(login_name: str, password: str, source: str | None = None,

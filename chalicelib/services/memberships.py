@@ -178,12 +178,15 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> entities.
     principal = accounts.get_profile(structure.principal_user_id)
     if principal is not None:  # what its requester sees it waiting for, copied: « Mon Compte » reads no other partition
         membership.waiting_for = [entities.ManagerName(principal.first_name, principal.last_name, PRINCIPAL)]
-    memberships.request_membership(membership, _managers(memberships.members(structure_id, VALIDATED)))
-    if principal is not None:
-        from chalicelib.mail import sender
+    from chalicelib.mail import sender
 
-        sender.send("rattachement_demande", principal, {"structure": structure, "requester": user,
-                                                      "membership": membership})
+    managers = _managers(memberships.members(structure_id, VALIDATED))
+    if principal is None:
+        memberships.request_membership(membership, managers)
+        return membership
+    with sender.with_next_commit("rattachement_demande", principal, {"structure": structure, "requester": user,
+                                                                   "membership": membership}):
+        memberships.request_membership(membership, managers)
     return membership
 
 
@@ -221,10 +224,11 @@ def attach(current: CurrentSession, structure_id: str, data: dict) -> entities.M
     now = clock.now()
     membership = new_membership(structure, user, USER, MEMBERSHIP.transition("attach").target, data["valid_from"],
                                 data["valid_until"], None, chosen, now, decided_by=manager.user_id)
-    memberships.attach_member(structure, membership, default_spaces(USER), DEFAULT_HABILITATION)
     from chalicelib.mail import sender
 
-    sender.send("rattachement_valide", user, {"structure": structure, "membership": membership, "reason": None})
+    with sender.with_next_commit("rattachement_valide", user, {"structure": structure, "membership": membership,
+                                                             "reason": None}):
+        memberships.attach_member(structure, membership, default_spaces(USER), DEFAULT_HABILITATION)
     return membership
 
 
@@ -355,20 +359,22 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
         if structure_id not in structures_read:  # several requests of one structure: read it once
             structures_read[structure_id] = structures.get_structure(structure_id)
         structure = structures_read[structure_id]
+        mail = sender.with_next_commit(
+            "rattachement_valide" if transition.target == VALIDATED else "rattachement_refuse", user, {
+                "structure": structure, "membership": request_item, "reason": reason,
+                "validated": [s for s in request_item.services or [] if s.status == VALIDATED],
+                "refused": [s for s in request_item.services or [] if s.status != VALIDATED],
+            })
         try:
-            memberships.decide_request(
-                structure, request_item, manager, transition, reason, clock.now(),
-                default_spaces(request_item.role, request_item.manager_scope), DEFAULT_HABILITATION,
-                escalated=as_deputy,
-            )
+            with mail:  # the decision and its mail in one transaction
+                memberships.decide_request(
+                    structure, request_item, manager, transition, reason, clock.now(),
+                    default_spaces(request_item.role, request_item.manager_scope), DEFAULT_HABILITATION,
+                    escalated=as_deputy,
+                )
         except ConcurrentChange:
             outcome.error = "request_not_pending"
             continue
         outcome.status = transition.target
-        sender.send("rattachement_valide" if transition.target == VALIDATED else "rattachement_refuse", user, {
-            "structure": structure, "membership": request_item, "reason": reason,
-            "validated": [s for s in request_item.services if s.status == VALIDATED],
-            "refused": [s for s in request_item.services if s.status != VALIDATED],
-        })
         log.info("request of %s to %s %s by %s", user_id, structure_id, outcome.status, current.user_id)
     return results

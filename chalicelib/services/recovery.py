@@ -35,7 +35,7 @@ def signup(data: dict) -> None:
         existing = accounts.get_profile(user_id)
         if existing is not None and existing.status == PENDING_ACTIVATION:
             # Not activated yet (the link may have expired): a new link, nothing else changes.
-            sender.send("activation", existing, {"link": tokens.issue("ACTIVATION", user_id)}, to_login=True)
+            sender.send("activation", existing, {}, to_login=True, link="ACTIVATION")
         elif existing is not None:
             sender.send("inscription_existante", existing, {}, to_login=True)
         log.info("sign-up for an existing login (%s)", existing.status if existing else "?")
@@ -49,10 +49,11 @@ def signup(data: dict) -> None:
         secret_question="",
     )
     try:
-        profile = accounts.create_user(new, None, None)
+        # The account and its activation mail are saved together, or neither.
+        with sender.with_next_commit("activation", new, {}, to_login=True, link="ACTIVATION"):
+            profile = accounts.create_user(new, None, None)
     except accounts.LoginTaken:
         return  # a concurrent sign-up for the same address won: its mail is on its way
-    sender.send("activation", profile, {"link": tokens.issue("ACTIVATION", profile.user_id)}, to_login=True)
     log.info("account %s created, waiting for activation", profile.user_id)
 
 
@@ -111,7 +112,7 @@ def forgot_password(login: str) -> None:
     if profile is None:
         log.info("password reset asked for a login without an active account")
         return
-    sender.send("reinitialisation", profile, {"link": tokens.issue("RESET", profile.user_id)}, to_login=True)
+    sender.send("reinitialisation", profile, {}, to_login=True, link="RESET")
     log.info("password reset link sent to user %s", profile.user_id)
 
 
@@ -130,14 +131,14 @@ def reset_password(data: dict) -> None:
         raise InvalidInput(fields={"secret_answer": Problem("secret_answer.wrong")})
     tokens.consume(item)
     now = clock.now()
-    accounts.update_profile_and_credentials(
-        profile.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
-        {"password_hash": hash_secret(data["password"])}, credentials.password_hash,
-        reminders=reminder_items(profile.user_id, now),
-    )
+    with sender.with_next_commit("mot_de_passe_modifie", profile, {"moment": now}, to_login=True):
+        accounts.update_profile_and_credentials(
+            profile.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
+            {"password_hash": hash_secret(data["password"])}, credentials.password_hash,
+            reminders=reminder_items(profile.user_id, now),
+        )
     ended = end_all_sessions(profile.user_id)
     sessions.add_events([entities.LoginEvent(profile.user_id, now, PASSWORD_RESET)])
-    sender.send("mot_de_passe_modifie", profile, {"moment": now}, to_login=True)
     log.info("password reset for user %s; %d session(s) ended", profile.user_id, ended)
 
 
@@ -169,7 +170,7 @@ def request_reactivation(login: str) -> None:
     except ReactivationTooLate:
         sender.send("reactivation_impossible", profile, {}, to_login=True)
         return
-    sender.send("reactivation", profile, {"link": tokens.issue("REACTIVATION", profile.user_id)}, to_login=True)
+    sender.send("reactivation", profile, {}, to_login=True, link="REACTIVATION")
     log.info("reactivation link sent to user %s", profile.user_id)
 
 

@@ -5,7 +5,9 @@ Every use case starts with ``as_manager``: the principal manager, or a secondary
 manager, holding the space « Activité du gestionnaire »; the write then checks that standing again.
 """
 
+import dataclasses
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from chalicelib.domain import entities
@@ -167,13 +169,15 @@ def end_member(current: CurrentSession, structure_id: str, user_id: str) -> enti
         raise PrincipalRoleNeedsSuccessor()
     transition = MEMBERSHIP.transition("end")
     target = transition.check(member.status)
-    memberships.end_membership(member, transition, memberships.subscriptions_of(user_id, structure_id),
-                               manager=manager)
+    from chalicelib.mail import sender
+
+    held = memberships.subscriptions_of(user_id, structure_id)
+    profile = accounts.get_profile(user_id)
+    with ExitStack() as mail:
+        if profile is not None and profile.status == ACTIVE:  # a deactivated account gets no mail (guide §7)
+            ended = dataclasses.replace(member, status=target, manager_scope=None)
+            mail.enter_context(sender.with_next_commit("rattachement_supprime", profile, {"membership": ended}))
+        memberships.end_membership(member, transition, held, manager=manager)
     log.info("rattachement of user %s to structure %s ended by user %s", user_id, structure_id, current.user_id)
     member.status, member.manager_scope = target, None
-    profile = accounts.get_profile(user_id)
-    if profile is not None and profile.status == ACTIVE:  # a deactivated account gets no mail (guide §7)
-        from chalicelib.mail import sender
-
-        sender.send("rattachement_supprime", profile, {"membership": member})
     return member

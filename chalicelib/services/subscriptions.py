@@ -2,6 +2,7 @@
 (or a secondary manager acting as one) sets spaces for the whole structure or takes them off it."""
 
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -137,15 +138,17 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> list[enti
         )
         for row in data["rows"]
     ]
-    store.request(rows, transition, membership if at_once else None)
+    with ExitStack() as mails:
+        if not at_once:  # its managers are mailed, in the same transaction as the request
+            _tell_managers(mails, structure, user, rows, data)
+        store.request(rows, transition, membership if at_once else None)
     log.info("user %s asked %d subscription(s) to %s on %s (%s)", user.user_id, len(rows), space, structure_id,
              transition.target)
-    if not at_once:
-        _tell_managers(structure, user, rows, data)
     return rows
 
 
-def _tell_managers(structure: entities.Structure, requester: entities.UserProfile, rows, data) -> None:
+def _tell_managers(mails: ExitStack, structure: entities.Structure, requester: entities.UserProfile, rows,
+                   data) -> None:
     from chalicelib.mail import sender
 
     managers = [m.user_id for m in memberships.members(structure.structure_id, VALIDATED) if holds_manager_role(m)]
@@ -154,7 +157,7 @@ def _tell_managers(structure: entities.Structure, requester: entities.UserProfil
     for manager_id in managers:
         profile = accounts.get_profile(manager_id)
         if profile is not None and profile.status == ACTIVE:
-            sender.send("abonnement_demande", profile, context)
+            mails.enter_context(sender.with_next_commit("abonnement_demande", profile, context))
 
 
 def remove(current: CurrentSession, keys: list[dict]) -> int:
@@ -220,17 +223,19 @@ def decide(current: CurrentSession, structure_id: str, validated: bool, reason: 
                 outcome.error = "request_of_inactive_account"
             continue
         decided = list({row.key: row for _, row in rows}.values())
+        context = {"structure": structure, "rows": decided, "reason": reason, "validated": validated}
         try:
-            store.decide(decided, transition, manager, clock.now())
+            if user is None:
+                store.decide(decided, transition, manager, clock.now())
+            else:  # the decision and its mail in one transaction (the first, if the rows take several)
+                with sender.with_next_commit("abonnement_decision", user, context):
+                    store.decide(decided, transition, manager, clock.now())
         except ConcurrentChange:
             for outcome, _ in rows:
                 outcome.error = "subscription_not_pending"
             continue
         for outcome, _ in rows:
             outcome.status = transition.target
-        if user is not None:
-            sender.send("abonnement_decision", user, {"structure": structure, "rows": decided, "reason": reason,
-                                                      "validated": validated})
         log.info("%d subscription request(s) of %s on %s %s by %s", len(decided), user_id, structure_id,
                  transition.target, current.user_id)
     return outcomes

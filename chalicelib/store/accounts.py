@@ -11,7 +11,7 @@ from chalicelib.domain.states import Transition
 from chalicelib.domain.subscriptions import SUBSCRIPTION, VALID
 from chalicelib.store import memberships as membership_store
 from chalicelib.store import subscriptions as subscription_store
-from chalicelib.store.common import allowed_states, commit, entity
+from chalicelib.store.common import allowed_states, commit, entity, join_riders, riders_done
 from chalicelib.store.models import (
     PROFILE_SK,
     SUBSCRIPTION_PREFIX,
@@ -151,8 +151,10 @@ def create_user(profile: entities.UserProfile, password_hash: str | None,
             transaction.save(login_name, condition=LoginName.pk.does_not_exist())
             transaction.save(item)
             transaction.save(credentials, condition=Credentials.pk.does_not_exist())
+            riders = join_riders(transaction)
     except TransactWriteError as error:
         raise LoginTaken(profile.login) from error
+    riders_done(riders)
     profile.version = 1
     return profile
 

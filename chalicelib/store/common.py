@@ -1,6 +1,8 @@
 """What every repository shares: items to domain objects, transitions to conditions, one transaction."""
 
 import dataclasses
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from pynamodb.exceptions import TransactWriteError
@@ -37,15 +39,49 @@ def allowed_states(model, attribute, transition: Transition):
     return condition
 
 
+# Writes that join the next commit of this context (a mail of the outbox written with the change it tells about).
+_riders: ContextVar[tuple] = ContextVar("riders", default=())
+
+
+@contextmanager
+def also_in_next_commit(ride):
+    """``ride(transaction)`` is added to the first ``commit`` inside the block: it is saved if and only if that change
+    is. A block that commits nothing is a mistake of the caller's, and says so."""
+    entry = {"ride": ride, "done": False}
+    token = _riders.set((*_riders.get(), entry))
+    try:
+        yield
+        if not entry["done"]:
+            raise RuntimeError("nothing was committed for the write that was to join it")
+    finally:
+        _riders.reset(token)
+
+
+def join_riders(transaction) -> list:
+    """Add the writes waiting for the next commit to ``transaction``; returns them, for ``riders_done`` once it is
+    committed (for the few stores that run their own TransactWrite)."""
+    riders = [entry for entry in _riders.get() if not entry["done"]]
+    for entry in riders:
+        entry["ride"](transaction)
+    return riders
+
+
+def riders_done(riders: list) -> None:
+    for entry in riders:
+        entry["done"] = True
+
+
 def commit(write, conflict=ConcurrentChange):
     """Run ``write(transaction)`` in one TransactWriteItems; a failed condition raises ``conflict``."""
     try:
         with TransactWrite(connection=transaction_connection()) as transaction:
             write(transaction)
+            riders = join_riders(transaction)
     except TransactWriteError as error:
         if error.cause_response_code == "TransactionCanceledException":
             raise conflict() from error
         raise
+    riders_done(riders)
 
 
 def manager_check(transaction, manager: entities.Membership) -> None:

@@ -13,6 +13,8 @@ Partitions:
   identifier unique.
 - ``IX#<field>#<first 3 characters>`` / ``<word>#<structure id>``: search index items, one per word of a searchable
   field, carrying what a result line shows; ``IS#...`` the same for the inner suffixes of words (``*term*`` searches).
+- ``MAIL#<id>`` / ``MAIL``: a mail of the outbox, written with the change it tells about; its stream record hands it to
+  the mailer, which marks it sent (``store.outbox``); expired by TTL (and by housekeeping through ``EXPIRY#<day>``).
 - ``STRUCTURE#<id>`` / ``SPACE#<space>``: a space set for the whole structure, or taken off it.
 - ``USER#<manager id>`` / ``MANAGE#<structure>#<requester id>``: a copy of a pending request in the partition of each
   manager who may decide it, so that « Activité du gestionnaire » is one Query whatever the number of structures.
@@ -169,6 +171,10 @@ class UserProfile(Item, discriminator=PROFILE_KIND):
     updated_at = UTCDateTimeAttribute(null=True)
     password_changed_at = UTCDateTimeAttribute()
     secret_question = UnicodeAttribute()
+    # Set by SES's bounce or complaint for the contact address (``jobs.bounces``), cleared when the address changes.
+    contact_bounced_at = UTCDateTimeAttribute(null=True)
+    contact_bounce = UnicodeAttribute(null=True)  # BOUNCE or COMPLAINT
+    contact_bounced_address = UnicodeAttribute(null=True)  # the mark holds while the contact address is still this one
     version = VersionAttribute()
     second_factor = BooleanAttribute(null=True)  # a copy of whether SECURITY holds a second factor
 
@@ -425,3 +431,25 @@ class AttachmentCount(Item, discriminator="ATTACHMENT_COUNT"):
     is a condition on one item (absent: none yet)."""
 
     count = NumberAttribute(default=0)
+
+
+MAIL_KIND = "MAIL"  # the stream filter of infra/resources.json names it too
+
+
+class OutboxMail(Item, discriminator=MAIL_KIND):
+    """A mail to send (``domain.mails``): what to render and for whom, never a raw one-time token (the mailer issues the
+    link of ``link_purpose`` when it sends)."""
+
+    mail_id = UnicodeAttribute()
+    template = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    to_login = BooleanAttribute(default=False)
+    context = UnicodeAttribute()  # JSON
+    link_purpose = UnicodeAttribute(null=True)
+    status = UnicodeAttribute()
+    attempts = NumberAttribute(default=0)
+    claimed_until = UTCDateTimeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()

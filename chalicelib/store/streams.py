@@ -3,7 +3,7 @@
 from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib.store.memberships import MEMBER_COPIES
-from chalicelib.store.models import PROFILE_KIND, STRUCTURE_SPACE_KIND
+from chalicelib.store.models import MAIL_KIND, PROFILE_KIND, STRUCTURE_SPACE_KIND
 
 _deserializer = TypeDeserializer()
 
@@ -41,3 +41,16 @@ def changed_structure_spaces(records: list[dict]) -> list[tuple[str, str]]:
         if (new.get("status"), new.get("habilitation")) != (old.get("status"), old.get("habilitation")):
             changed[(new["structure_id"], new["space"])] = True
     return list(changed)
+
+
+def new_mails(records: list[dict]) -> list[str]:
+    """The ids of the mails written to the outbox in ``records``, once each, in order (later changes of a mail, its
+    marks, are not new mails)."""
+    found = {}
+    for record in records:
+        if record.get("eventName") != "INSERT":
+            continue
+        new = _image(record, "NewImage")
+        if new.get("kind") == MAIL_KIND:
+            found[new["mail_id"]] = True
+    return list(found)

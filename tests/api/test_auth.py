@@ -4,7 +4,7 @@ import json
 from datetime import timedelta
 
 from chalicelib.store import security
-from tests.api.conftest import NOW, body, login, send
+from tests.api.conftest import NOW, body, deliver_mails, login, send
 from tests.conftest import DEMO_PASSWORD, PAUL
 
 
@@ -108,6 +108,7 @@ def test_logins_failures_and_mails_are_counted_as_metrics_with_no_secret(client,
         wrong = send(client, "POST", "/auth/login", {"login": PAUL, "password": "Faux-Mot-De-Passe-99"})
         right = send(client, "POST", "/auth/login", {"login": PAUL, "password": DEMO_PASSWORD})
         send(client, "POST", "/auth/password-reset/request", {"login": PAUL})
+        deliver_mails()  # the mailer, a moment later
     assert (wrong.status_code, right.status_code) == (401, 200)
     metrics = [json.loads(r.getMessage()) for r in caplog.records if r.name == "chalicelib.metrics"]
     names = [name for m in metrics for name in m if name in ("Logins", "LoginFailures", "MailsSent")]

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from chalicelib.store import accounts, memberships, security, structures
-from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
+from tests.api.conftest import NOW, body, deliver_mails, login, send, sent_mails, table_items
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL
 from tests.conftest import DEMO_PASSWORD
 
@@ -349,6 +349,7 @@ def test_housekeeping_removes_expired_sessions_and_links_without_a_scan(client, 
 
     login(client, JULIE)
     post(client, "/auth/password-reset/request", {"login": MARC})
+    deliver_mails()  # the link is issued when the mail is sent
     kinds = lambda: sorted(i["kind"]["S"] for i in table_items() if i["kind"]["S"] in ("SESSION", "TOKEN"))  # noqa: E731
     assert kinds() == ["SESSION", "TOKEN"]
     frozen_clock.set_now(NOW + timedelta(minutes=31))

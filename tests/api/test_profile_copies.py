@@ -97,4 +97,4 @@ def test_the_stream_function_is_what_chalice_deploys_and_handles_the_event_it_ge
     with Client(app, stage_name="dev", project_dir=str(ROOT)) as lambda_client:
         answer = lambda_client.lambda_.invoke("table_changes", {"Records": records})
     payload = json.loads(answer.payload) if isinstance(answer.payload, str | bytes) else answer.payload
-    assert payload == {"profile_copies": 1, "structure_spaces": 0}
+    assert payload == {"profile_copies": 1, "structure_spaces": 0, "mails": 0}

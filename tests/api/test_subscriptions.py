@@ -254,14 +254,14 @@ def test_a_space_set_on_the_structure_reaches_every_user_off_the_request_path(cl
     assert dynamodb_calls == ["BatchGetItem", "Query", "TransactWriteItems"]
     assert pending(client, cookies["paul"], menuiserie) == []
 
-    assert run_stream(stream) == {"profile_copies": 0, "structure_spaces": 3}
+    assert run_stream(stream) == {"profile_copies": 0, "structure_spaces": 3, "mails": 0}
     lists = {(r["first_name"], r["service_code"], r["origin"]) for r in pending(client, cookies["paul"], menuiserie)}
     # Julie is attached to one service: her list is for it; Marc's is for the whole structure; Paul's was granted.
     assert lists == {("Julie", "MOBURB", "STRUCTURE"), ("Marc", None, "STRUCTURE")}
     assert my_rows(client, cookies["paul"], menuiserie, "Sollicitations reçues") == {
         (None, "Sollicitations reçues", MODIFICATION): "VALIDE"}
     # A record delivered again writes nothing more.
-    assert table_changes.handle([]) == {"profile_copies": 0, "structure_spaces": 0}
+    assert table_changes.handle([]) == {"profile_copies": 0, "structure_spaces": 0, "mails": 0}
     from chalicelib.services import subscriptions
 
     assert subscriptions.apply_structure_space(menuiserie, "Sollicitations reçues") == 0
