@@ -55,22 +55,59 @@ def forget_read_records(reader: StreamReader, table_name: str, region: str) -> N
         del iterators[arn]
 
 
+def waiting_mail_records(table_name: str) -> list[dict]:
+    """INSERT records for the mails still waiting in the outbox (written before a stop, whose records the new reader,
+    which starts at the stream's end, will never see). A Scan: the local stack's start only, never a request."""
+    from chalicelib.domain.mails import QUEUED
+    from chalicelib.store.models import MAIL_KIND
+
+    client, records, arguments = boto3.client("dynamodb"), [], {"TableName": table_name}
+    while True:
+        page = client.scan(**arguments, FilterExpression="kind = :mail AND #status = :queued",
+                           ExpressionAttributeNames={"#status": "status"},
+                           ExpressionAttributeValues={":mail": {"S": MAIL_KIND}, ":queued": {"S": QUEUED}})
+        records += [{"eventName": "INSERT", "dynamodb": {"Keys": {"pk": i["pk"], "sk": i["sk"]}, "NewImage": i}}
+                    for i in page["Items"]]
+        if "LastEvaluatedKey" not in page:
+            return sorted(records, key=lambda r: r["dynamodb"]["Keys"]["pk"]["S"])  # as they were queued
+        arguments["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+# As the event source mapping of infra/resources.json: a failed batch is handed again this many times, then dropped
+# (the cloud sends its description to the on-failure destination). The mailer parks a mail before that.
+BATCH_RETRIES = 10
+
+
 def start_table_changes(table_name: str, lock: threading.Lock, on_change, every: float = 0.5) -> threading.Event:
     """Poll the stream in a daemon thread and hand its records to ``jobs.table_changes``; set the returned event to
-    stop."""
+    stop. A batch that fails is handed again at the next poll, as Lambda retries it."""
     from chalicelib.jobs import table_changes
 
     reader, stopped = StreamReader(table_name), threading.Event()
     region = boto3.session.Session().region_name
+    retry = {"records": waiting_mail_records(table_name), "tries": 0}
 
     def poll():
         while not stopped.wait(every):
             try:
                 # Under the API's lock: no write lands between the read and the trim, so no record is lost.
                 with lock:
-                    records = reader.read()
+                    records = retry["records"] + reader.read()
+                    retry["records"] = []
                     forget_read_records(reader, table_name, region)
-                    if records and any(table_changes.handle(records).values()) and on_change:
+                    try:
+                        done = table_changes.handle(records) if records else {}
+                    except Exception:
+                        retry["tries"] += 1
+                        if retry["tries"] <= BATCH_RETRIES:
+                            retry["records"] = records
+                        else:
+                            retry["tries"] = 0
+                            log.error("table changes: a batch of %d record(s) failed %d times, dropped",
+                                      len(records), BATCH_RETRIES + 1)
+                        raise
+                    retry["tries"] = 0
+                    if any(done.values()) and on_change:
                         on_change()
             except Exception:
                 log.exception("table changes: stream poll failed")

@@ -159,6 +159,13 @@ class Profile(Response):
     address: Address
     phone: str | None
     fax: str | None
+    # Mails to the contact address bounce (or were reported as spam): none is sent there until it is changed.
+    contact_bounce: "ContactBounce | None" = None
+
+
+class ContactBounce(Response):
+    kind: Literal["BOUNCE", "COMPLAINT"]
+    since: Instant
 
 
 class Settings(Response):

@@ -30,6 +30,8 @@ def account_head(profile, previous_login_at, model=schemas.AccountHead, spaces=N
                 postal_code=profile.postal_code, city=profile.city, country=profile.country,
             ),
             phone=display_phone(profile.phone), fax=display_phone(profile.fax),
+            contact_bounce=schemas.ContactBounce(kind=profile.contact_bounce, since=profile.contact_bounced_at)
+            if profile.contact_bounces else None,
         ),
         settings=schemas.Settings(
             created_at=profile.created_at, reactivated_at=profile.reactivated_at,

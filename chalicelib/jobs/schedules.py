@@ -1,6 +1,6 @@
 """The jobs and what starts them, declared here so that ``chalice deploy`` alone wires every trigger: schedules
-(EventBridge in the cloud; locally on demand) and the table's stream (an event source mapping; locally a poller of
-devstack).
+(EventBridge in the cloud; locally on demand), the table's stream (an event source mapping; locally a poller of
+devstack) and the queue of SES's bounces and complaints (locally, ``/dev/bounce`` feeds the same job).
 
 A trigger's resource is known at deploy time only: Chalice loads the app with the stage's environment variables, so the
 stream ARN comes from ``TABLE_STREAM_ARN`` there (``chalice package`` replaces it by the table's own in the merged
@@ -71,3 +71,17 @@ def table_changes(event):
     from chalicelib.jobs import table_changes as job
 
     return job.handle(event.to_dict().get("Records", []))
+
+
+# The queue SES's bounces and complaints reach through SNS (infra/resources.json, ``MailFeedbackQueue``).
+FEEDBACK_PLACEHOLDER = "arn:aws:sqs:eu-west-3:000000000000:mon-compte-mail-feedback-not-deployed"
+
+
+@blueprint.on_sqs_message(queue_arn=os.environ.get("MAIL_FEEDBACK_QUEUE_ARN", FEEDBACK_PLACEHOLDER),
+                          name="mail_feedback", batch_size=10)
+@timed("mail_feedback")
+def mail_feedback(event):
+    """Bounces and complaints mark the contact address (``jobs.bounces``)."""
+    from chalicelib.jobs import bounces as job
+
+    return {"marked": job.handle([record.body for record in event])}

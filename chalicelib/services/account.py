@@ -70,6 +70,7 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     changes["updated_at"] = now
     if password_change is None and secret_change is None:
         profile = accounts.update_profile(current.user_id, data["version"], changes)
+        _lift_bounce_mark(profile)
         return SavedProfile(profile, 0)
 
     account = get_account(current)
@@ -93,6 +94,7 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     for name, value in changes.items():
         setattr(profile, name, value)
     profile.version += 1
+    _lift_bounce_mark(profile)
     ended = end_other_sessions(current) if password_change is not None else 0
     if password_change is not None:
         _record_password_change(current)
@@ -105,6 +107,16 @@ def _record_password_change(current: CurrentSession) -> None:
     from chalicelib.services import account_security
 
     account_security.record(current, PASSWORD_CHANGE)
+
+
+def _lift_bounce_mark(profile) -> None:
+    """A new contact address lifts the bounce mark at once (it was about the old one: ``contact_bounces``); the mark
+    itself goes too, one UpdateItem in that case only."""
+    if profile.contact_bounced_address and not profile.contact_bounces:
+        from chalicelib.store import outbox
+
+        outbox.clear_contact_bounce(profile)
+        profile.contact_bounced_at = profile.contact_bounce = profile.contact_bounced_address = None
 
 
 def _verify_current_password(profile, credentials, candidate: str, field: str,

@@ -85,6 +85,13 @@ function renderDerived() {
     else expiry = t('password.expired');
   }
   $('password-expiry').textContent = expiry;
+  // Mails to the contact address bounce: none is sent there until it is changed (the mark goes with the address).
+  const bounce = state.head.profile.contact_bounce;
+  $('bounce-alert').hidden = !bounce;
+  $('bounce-body').textContent = bounce
+    ? t(bounce.kind === 'COMPLAINT' ? 'account.complaint_body' : 'account.bounce_body',
+      { date: formatShortDateTime(bounce.since) })
+    : '';
   $('password-rules-intro').textContent = t('password.rules', {
     min: password.min_length ?? 12, max: password.max_length ?? 128,
   });
