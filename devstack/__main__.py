@@ -61,7 +61,7 @@ def main() -> int:
     routes = {"/dev/outbox": outbox.as_page, "/dev/outbox.json": outbox.as_json,
               "/dev/run/housekeeping": outbox.run_job("housekeeping"),
               "/dev/run/password_reminders": outbox.run_job("password_reminders"),
-              "/dev/run/stale_requests": outbox.run_job("stale_requests")}
+              "/dev/run/stale_requests": outbox.run_job("stale_requests"), "/dev/bounce": outbox.bounce}
     server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
     from devstack.streams import start_table_changes
 

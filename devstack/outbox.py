@@ -84,3 +84,55 @@ def run_job(name: str):
         return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, body
 
     return route
+
+
+def ses_notification(address: str, user_id: str, kind: str = "Bounce", address_kind: str = "contact") -> str:
+    """What SES's configuration set publishes to SNS, and SNS delivers to SQS, for a mail to ``address`` that bounced
+    for good (``Bounce``) or was reported as spam (``Complaint``): the body of one SQS message."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from chalicelib import settings
+
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    event = {
+        "eventType": kind,
+        "mail": {
+            "timestamp": now, "source": settings.mail_from(), "messageId": uuid.uuid4().hex, "destination": [address],
+            "tags": {"user": [user_id], "address": [address_kind],
+                     "ses:configuration-set": [settings.mail_configuration_set() or "local"]},
+        },
+    }
+    if kind == "Bounce":
+        event["bounce"] = {"bounceType": "Permanent", "bounceSubType": "General", "timestamp": now,
+                           "feedbackId": uuid.uuid4().hex, "bouncedRecipients": [
+                               {"emailAddress": address, "action": "failed", "status": "5.1.1",
+                                "diagnosticCode": "smtp; 550 5.1.1 user unknown"}]}
+    else:
+        event["complaint"] = {"complainedRecipients": [{"emailAddress": address}], "timestamp": now,
+                              "feedbackId": uuid.uuid4().hex, "complaintFeedbackType": "abuse"}
+    return json.dumps({"Type": "Notification", "MessageId": uuid.uuid4().hex,
+                       "TopicArn": "arn:aws:sns:eu-west-3:000000000000:mon-compte-mail-feedback",
+                       "Message": json.dumps(event), "Timestamp": now})
+
+
+def bounce(request) -> tuple[int, dict, bytes]:
+    """``/dev/bounce?login=<login>[&type=Complaint]``: SES says the contact address of that account bounces (as its
+    SNS notification would reach the ``mail_feedback`` function through SQS)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from chalicelib.jobs import bounces
+    from chalicelib.store import accounts
+
+    query = parse_qs(urlsplit(request.path).query)
+    login, kind = (query.get("login") or [""])[0], (query.get("type") or ["Bounce"])[0]
+    with request.server.api_lock:
+        user_id = accounts.find_user_id(login) if login else None
+        profile = accounts.get_profile(user_id) if user_id else None
+        if profile is None or kind not in ("Bounce", "Complaint"):
+            return 404, {"Content-Type": "application/json; charset=utf-8"}, b'{"marked": 0}'
+        marked = bounces.handle([ses_notification(profile.contact_email, user_id, kind)])
+        if request.server.on_change:
+            request.server.on_change()
+    body = json.dumps({"marked": marked, "address": profile.contact_email}).encode()
+    return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, body

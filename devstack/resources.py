@@ -17,7 +17,8 @@ LOCAL_TYPES = {"AWS::DynamoDB::Table", "AWS::S3::Bucket", "AWS::SQS::Queue"}
 STACK_NAME = "mon-compte-local"
 # Which environment variable of the app names which logical resource: the same pairs the template merges into
 # the API function.
-ENVIRONMENT = {"TABLE_NAME": "AccountTable", "ATTACHMENTS_BUCKET": "AttachmentsBucket"}
+ENVIRONMENT = {"TABLE_NAME": "AccountTable", "ATTACHMENTS_BUCKET": "AttachmentsBucket",
+               "MAIL_DEAD_LETTER_QUEUE_URL": "MailDeadLetterQueue"}
 
 
 def references(value) -> set[str]:

@@ -50,6 +50,7 @@ PARAMETER = "RestApiId"
 CONDITION = "HasRestApi"
 POLICY = "AccountDataPolicy"
 STREAM_OUTPUT = "AccountTableStreamArn"
+FEEDBACK_OUTPUT = "MailFeedbackQueueArn"  # read by @on_sqs_message when Chalice loads the app, as the stream's ARN
 NOT_CREATED = "not-created-in-rehearsal"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -212,6 +213,7 @@ def stage_settings(source: Path, outputs: dict[str, str]) -> tuple[dict, dict]:
     template = json.loads(source.read_text())
     variables = resolve(_environment(template), outputs)
     variables["TABLE_STREAM_ARN"] = outputs.get(STREAM_OUTPUT, NOT_CREATED)
+    variables["MAIL_FEEDBACK_QUEUE_ARN"] = outputs.get(FEEDBACK_OUTPUT, NOT_CREATED)
     policy = resolve(template["Resources"][POLICY]["Properties"]["PolicyDocument"], outputs)
     # What Chalice's generated policy gives every function: its own logs.
     policy["Statement"].append({
@@ -302,10 +304,21 @@ def stream_settings(source: Path) -> dict[str, dict]:
     return settings
 
 
-def configure_streams(lambda_, source: Path, app_name: str, stage: str, stream_arn: str) -> list[str]:
+def mapping_settings(extra: dict, outputs: dict[str, str]) -> dict:
+    """A stream event's settings of the merge template (SAM's shape) as the Lambda API takes them: the on-failure
+    destination resolved to its ARN, without SAM's ``Type``."""
+    extra = dict(extra)
+    if "DestinationConfig" in extra:
+        failure = extra["DestinationConfig"]["OnFailure"]
+        extra["DestinationConfig"] = {"OnFailure": {"Destination": resolve(failure["Destination"], outputs)}}
+    return extra
+
+
+def configure_streams(lambda_, source: Path, app_name: str, stage: str, stream_arn: str,
+                      outputs: dict[str, str] | None = None) -> list[str]:
     from chalice.utils import to_cfn_resource_name
 
-    settings = stream_settings(source)
+    settings = {name: mapping_settings(extra, outputs or {}) for name, extra in stream_settings(source).items()}
     prefix = f"{app_name}-{stage}-"
     configured = []
     mappings = lambda_.list_event_source_mappings(EventSourceArn=stream_arn)["EventSourceMappings"]
@@ -405,7 +418,7 @@ def main(argv=None) -> int:
     if "streams" in phases:
         outputs = outputs or _outputs(cloudformation, name)
         app_name = json.loads((project / ".chalice" / "config.json").read_text())["app_name"]
-        done = configure_streams(boto3.client("lambda"), source, app_name, args.stage, outputs[STREAM_OUTPUT])
+        done = configure_streams(boto3.client("lambda"), source, app_name, args.stage, outputs[STREAM_OUTPUT], outputs)
         step(f"stream settings of infra/resources.json on {', '.join(done) or 'no mapping'}")
     if "api" in phases:
         api = rest_api_id(project, args.stage)

@@ -59,7 +59,8 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
 
 def test_the_rehearsal_stack_keeps_only_what_moto_emulates():
     template = deploy.resources_template(SOURCE, rehearsal=True)
-    assert set(template["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket"}
+    assert set(template["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket", "MailDeadLetterQueue",
+                                          "MailFeedbackQueue"}
     assert not {"FrontendDistributionId", "ValueMailConfigurationSet"} & set(template["Outputs"])
 
 
@@ -71,18 +72,25 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         "ValueAttachmentsBucket": "pj", "ValueAttachmentsBucketArn": "arn:aws:s3:::pj", "ValueMailDomain": "d.fr",
         "ValueMailConfigurationSet": "mails", "ValuePortalOrigin": "https://portail.d.fr", "ValueAWSPartition": "aws",
         "ValueAWSRegion": "eu-west-3", "ValueAWSAccountId": "111122223333",
+        "ValueMailDeadLetterQueue": "https://sqs.eu-west-3.amazonaws.com/111122223333/dlq",
+        "ValueMailDeadLetterQueueArn": "arn:aws:sqs:eu-west-3:111122223333:dlq",
+        "ValueMailFeedbackQueueArn": "arn:aws:sqs:eu-west-3:111122223333:feedback",
+        "MailFeedbackQueueArn": "arn:aws:sqs:eu-west-3:111122223333:feedback",
     }
     variables, policy = deploy.stage_settings(SOURCE, outputs)
     assert variables == {
         "TABLE_NAME": "mon-compte-prod-AccountTable-X", "ATTACHMENTS_BUCKET": "pj", "MAIL_FROM": "ne-pas-repondre@d.fr",
         "MAIL_CONFIGURATION_SET": "mails", "PORTAL_URL": "https://portail.d.fr",
         "TABLE_STREAM_ARN": f"{table}/stream/2026",
+        "MAIL_DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/111122223333/dlq",
+        "MAIL_FEEDBACK_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:feedback",
     }
     resources = {r for s in policy["Statement"] for r in (s["Resource"] if isinstance(s["Resource"], list)
                                                           else [s["Resource"]])}
     assert {table, f"{table}/index/*", f"{table}/stream/2026", "arn:aws:s3:::pj/*",
             "arn:aws:ses:eu-west-3:111122223333:identity/d.fr",
-            "arn:aws:ses:eu-west-3:111122223333:configuration-set/mails"} <= resources
+            "arn:aws:ses:eu-west-3:111122223333:configuration-set/mails", "arn:aws:sqs:eu-west-3:111122223333:dlq",
+            "arn:aws:sqs:eu-west-3:111122223333:feedback"} <= resources
     assert not [v for v in _walk(policy) if isinstance(v, dict) and set(v) & {"Ref", "Fn::Sub", "Fn::GetAtt"}]
 
     (tmp_path / ".chalice").mkdir()
@@ -102,8 +110,18 @@ def test_the_stream_settings_are_the_merge_templates():
         "FilterCriteria": {"Filters": [{"Pattern": json.dumps(pattern, separators=(",", ":"))} for pattern in (
             {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}},
             {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["STRUCTURE_SPACE"]}}}},
+            {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["MAIL"]}}}},
         )]},
+        "DestinationConfig": {"OnFailure": {"Type": "SQS", "Destination": {
+            "Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]}}},
     }}
+
+
+def test_the_on_failure_destination_reaches_the_lambda_api_resolved():
+    outputs = {"ValueMailDeadLetterQueueArn": "arn:aws:sqs:eu-west-3:111122223333:dlq"}
+    settings = deploy.mapping_settings(deploy.stream_settings(SOURCE)["TableChanges"], outputs)
+    assert settings["DestinationConfig"] == {"OnFailure": {"Destination": "arn:aws:sqs:eu-west-3:111122223333:dlq"}}
+    assert settings["MaximumRetryAttempts"] == 10 and settings["BisectBatchOnFunctionError"] is True
 
 
 def test_hashed_chunks_are_immutable_and_everything_else_revalidated():

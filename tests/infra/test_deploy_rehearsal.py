@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 STAGE = "prod"
 APP = "mon-compte"
 FUNCTIONS = {f"{APP}-{STAGE}", f"{APP}-{STAGE}-housekeeping", f"{APP}-{STAGE}-password_reminders",
-             f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes"}
+             f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes", f"{APP}-{STAGE}-mail_feedback"}
 
 
 @pytest.fixture(scope="module")
@@ -159,8 +159,11 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
         assert target["Arn"] == functions[name.removesuffix("-event")]["FunctionArn"]
 
-    (mapping,) = lambda_.list_event_source_mappings()["EventSourceMappings"]
+    (mapping,) = lambda_.list_event_source_mappings(EventSourceArn=stream_arn)["EventSourceMappings"]
     assert mapping["FunctionArn"] == functions[f"{APP}-{STAGE}-table_changes"]["FunctionArn"]
+    (feedback,) = lambda_.list_event_source_mappings(EventSourceArn=outputs["MailFeedbackQueueArn"])[
+        "EventSourceMappings"]
+    assert feedback["FunctionArn"] == functions[f"{APP}-{STAGE}-mail_feedback"]["FunctionArn"]
     assert mapping["EventSourceArn"] == stream_arn
     assert mapping["BatchSize"] == 100
 
@@ -168,7 +171,7 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     # as in the package route.
     streams = _deploy(project, moto_server, "--phase", "streams")
     assert streams.returncode == 0, streams.stdout + streams.stderr
-    (mapping,) = lambda_.list_event_source_mappings()["EventSourceMappings"]
+    (mapping,) = lambda_.list_event_source_mappings(EventSourceArn=stream_arn)["EventSourceMappings"]
     (event,) = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]["TableChanges"][
         "Properties"]["Events"].values()
     assert mapping["FilterCriteria"] == event["Properties"]["FilterCriteria"]

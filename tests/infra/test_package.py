@@ -117,7 +117,10 @@ def test_both_routes_wire_the_same_functions_schedules_and_event_sources(package
                         resource.maximum_batching_window_in_seconds))
         elif isinstance(resource, models.RestAPI):
             events.add(("APIHandler", "RestAPI"))
-        elif isinstance(resource, (models.SNSLambdaSubscription, models.SQSEventSource, models.S3BucketNotification,
+        elif isinstance(resource, models.SQSEventSource):
+            events.add((cfn_name(resource.lambda_function), "SQS", resource.batch_size,
+                        resource.maximum_batching_window_in_seconds))
+        elif isinstance(resource, (models.SNSLambdaSubscription, models.S3BucketNotification,
                                    models.WebsocketAPI, models.KinesisEventSource)):
             raise AssertionError(f"a trigger this test does not compare yet: {resource}")
 
@@ -137,19 +140,23 @@ def test_both_routes_wire_the_same_functions_schedules_and_event_sources(package
             properties = event["Properties"]
             if event["Type"] == "Schedule":
                 wired.add((name, "Schedule", properties["Schedule"]))
+            elif event["Type"] == "SQS":
+                # The queue is the stack's own (the merge template's GetAtt), not the placeholder of the decorator.
+                assert properties["Queue"] == {"Fn::GetAtt": ["MailFeedbackQueue", "Arn"]}
+                wired.add((name, "SQS", properties["BatchSize"], properties["MaximumBatchingWindowInSeconds"]))
             else:
                 assert event["Type"] == "DynamoDB"
                 wired.add((name, "DynamoDB", properties["BatchSize"], properties["StartingPosition"],
                            properties["MaximumBatchingWindowInSeconds"]))
     assert wired == events
-    assert {e[1] for e in events} == {"RestAPI", "Schedule", "DynamoDB"}
+    assert {e[1] for e in events} == {"RestAPI", "Schedule", "DynamoDB", "SQS"}
 
 
 def test_every_function_gets_the_resource_names():
     """Variables merged into one function do not reach the others: each function of the app is listed here."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 5
+    assert len(functions) == 6
     for function in functions:
         variables = function["Properties"]["Environment"]["Variables"]
         assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}
@@ -157,7 +164,8 @@ def test_every_function_gets_the_resource_names():
 
 def test_the_local_stack_keeps_tables_and_buckets_and_drops_cloud_only_references():
     local = local_template()
-    assert set(local["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket"}
+    assert set(local["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket", "MailDeadLetterQueue",
+                                       "MailFeedbackQueue"}
     table = local["Resources"]["AccountTable"]["Properties"]
     assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
     assert "CorsConfiguration" not in local["Resources"]["AttachmentsBucket"]["Properties"]
