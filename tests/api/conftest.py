@@ -89,15 +89,16 @@ class _uncounted:
         _COUNTING["paused"] = False
 
 
-def sent_mails() -> list:
-    """The mails SES received, parsed, oldest first (the outbox is delivered first)."""
+def sent_mails(deliver: bool = True) -> list:
+    """The mails SES received, parsed, oldest first (the outbox is delivered first, unless ``deliver`` is False)."""
     from email import message_from_string
     from email.policy import default
 
     from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    deliver_mails()
+    if deliver:
+        deliver_mails()
     sent = ses_backends[DEFAULT_ACCOUNT_ID][os.environ["AWS_DEFAULT_REGION"]].sent_messages
     return [message_from_string(m.raw_data, policy=default) for m in sent if getattr(m, "raw_data", None)]
 

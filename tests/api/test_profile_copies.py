@@ -4,7 +4,7 @@ import json
 import os
 
 from chalicelib.jobs import profile_copies
-from chalicelib.store.models import PROFILE_KIND, STRUCTURE_SPACE_KIND
+from chalicelib.store.models import MAIL_KIND, PROFILE_KIND, STRUCTURE_SPACE_KIND
 from chalicelib.store.streams import changed_profiles
 from tests.api.conftest import body, login, moto_table, send, update_payload
 from tests.api.test_structures import JULIE, structure_id, user_id
@@ -58,8 +58,11 @@ def test_the_cloud_filters_and_the_handlers_agree_on_item_kinds():
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     (event,) = template["Resources"]["TableChanges"]["Properties"]["Events"].values()
     patterns = [json.loads(f["Pattern"]) for f in event["Properties"]["FilterCriteria"]["Filters"]]
-    assert [p["dynamodb"]["NewImage"]["kind"]["S"] for p in patterns] == [[PROFILE_KIND], [STRUCTURE_SPACE_KIND]]
-    from chalicelib.store.models import StructureSpace, UserProfile
+    assert [p["dynamodb"]["NewImage"]["kind"]["S"] for p in patterns] == [
+        [PROFILE_KIND], [STRUCTURE_SPACE_KIND], [MAIL_KIND]]
+    from chalicelib.store.models import OutboxMail, StructureSpace, UserProfile
+
+    assert OutboxMail("MAIL#x", "MAIL").serialize(null_check=False)["kind"] == {"S": MAIL_KIND}
 
     assert UserProfile("USER#x", "PROFILE").serialize(null_check=False)["kind"] == {"S": PROFILE_KIND}
     assert StructureSpace("STRUCTURE#x", "SPACE#y").serialize(null_check=False)["kind"] == {"S": STRUCTURE_SPACE_KIND}

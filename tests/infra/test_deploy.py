@@ -34,7 +34,7 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
     assert {n for n, r in merge.items() if r["Type"] == "AWS::Serverless::Function"}.isdisjoint(resources)
     assert "AccountDataPolicy" not in resources
     assert set(resources) == set(merge) - {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests",
-                                           "TableChanges", "AccountDataPolicy"}
+                                           "TableChanges", "MailFeedback", "AccountDataPolicy"}
     assert not deploy.references(resources) & {"RestAPI", "DefaultRole"}
     assert template["Parameters"]["RestApiId"]["Default"] == ""
     # The gateway response exists with the REST API; CloudFront gets its api origin and /api/* behaviour then too.

@@ -37,7 +37,8 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
                  "Housekeeping", "PasswordReminders", "StaleRequests", "MailIdentity"):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests", "TableChanges"}
+    assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests", "TableChanges",
+                         "MailFeedback"}
     # The stream reaches ``table_changes`` through the event source its decorator declares (what ``chalice deploy``
     # creates too); the merged template gives it the table's stream and keeps only profile changes and the spaces of
     # structures.
@@ -49,7 +50,21 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
     patterns = [json.loads(f["Pattern"]) for f in mapping["FilterCriteria"]["Filters"]]
     assert patterns == [{"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["USER"]}}}},
                         {"eventName": ["INSERT", "MODIFY"],
-                         "dynamodb": {"NewImage": {"kind": {"S": ["STRUCTURE_SPACE"]}}}}]
+                         "dynamodb": {"NewImage": {"kind": {"S": ["STRUCTURE_SPACE"]}}}},
+                        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["MAIL"]}}}}]
+    # What keeps failing goes to the dead-letter queue (the mailer parks a mail there itself after its attempts).
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Type": "SQS", "Destination": {
+        "Fn::GetAtt": ["MailDeadLetterQueue", "Arn"]}}}
+    assert mapping["MaximumRetryAttempts"] >= 5 and mapping["BisectBatchOnFunctionError"] is True
+    # SES's bounces and complaints: configuration set → SNS → SQS → mail_feedback.
+    destination = resources["MailFeedbackDestination"]["Properties"]
+    assert destination["ConfigurationSetName"] == {"Ref": "MailConfigurationSet"}
+    assert sorted(destination["EventDestination"]["MatchingEventTypes"]) == ["bounce", "complaint"]
+    assert destination["EventDestination"]["SnsDestination"] == {"TopicARN": {"Ref": "MailFeedbackTopic"}}
+    assert resources["MailFeedbackSubscription"]["Properties"]["Endpoint"] == {
+        "Fn::GetAtt": ["MailFeedbackQueue", "Arn"]}
+    (feedback,) = resources["MailFeedback"]["Properties"]["Events"].values()
+    assert (feedback["Type"], feedback["Properties"]["Queue"]) == ("SQS", {"Fn::GetAtt": ["MailFeedbackQueue", "Arn"]})
     assert resources["AccountTable"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     # Users' data survives a mistaken stack operation.
     table, bucket = resources["AccountTable"], resources["AttachmentsBucket"]

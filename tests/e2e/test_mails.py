@@ -1,0 +1,51 @@
+"""Mails leave the request path (issue 11): a one-time link still reaches the local outbox within a second or two, and
+« Mon Compte » says when mails to the contact address bounce, until the address is changed."""
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from tests.conftest import PAUL
+from tests.e2e.conftest import axe_violations, log_in, open_account
+
+CLAIRE = "claire.martin@ebenisterie-martin.fr"
+
+
+def test_a_reset_link_reaches_the_local_outbox_within_two_seconds(own, page):
+    page.goto(own.url + "/")
+    started = time.monotonic()
+    asked = page.request.post(own.url + "/api/auth/password-reset/request", data={"login": CLAIRE},
+                              headers={"X-Requested-With": "fetch"})
+    assert asked.ok, asked.text()
+    link = None
+    while link is None and time.monotonic() - started < 5:
+        for mail in page.request.get(own.url + "/dev/outbox.json").json():
+            found = re.search(r"mot-de-passe-oublie\.html#jeton=[A-Za-z0-9_-]+", mail["text"])
+            if mail["to"] == CLAIRE and found:
+                link = found.group(0)
+                break
+        else:
+            time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    assert link is not None and elapsed < 2, f"link after {elapsed:.2f} s"
+
+
+def test_mon_compte_says_the_contact_address_bounces_until_it_is_changed(own, page):
+    log_in(page, own.url, PAUL)
+    marked = page.request.get(own.url + f"/dev/bounce?login={PAUL}").json()
+    assert marked == {"marked": 1, "address": "contact@menuiserie.fr"}
+    open_account(page, own.url)
+    alert = page.locator("#bounce-alert")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("Les courriels envoyés à votre adresse de contact ne sont pas distribués")
+    expect(alert).to_contain_text("Modifiez votre adresse électronique de contact")
+    assert axe_violations(page) == []
+
+    page.get_by_label("Adresse électronique de contact").fill("paul@menuiserie-dupont.fr")
+    page.get_by_role("button", name="Valider").click()
+    expect(page.locator("#success-alert")).to_be_visible()
+    expect(alert).to_be_hidden()
+    open_account(page, own.url)
+    expect(page.get_by_label("Adresse électronique de contact")).to_have_value("paul@menuiserie-dupont.fr")
+    expect(alert).to_be_hidden()
