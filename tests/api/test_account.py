@@ -30,7 +30,7 @@ def test_mon_compte_shows_every_block_with_the_demo_data(client, cookie):
         "login": PAUL, "contact_email": "contact@menuiserie.fr", "last_name": "DUPONT", "first_name": "Paul",
         "address": {"line1": "10 rue du bois", "line2": None, "line3": None, "postal_code": "96300",
                     "city": "Villeneuve", "country": "FR"},
-        "phone": "+33 3 92 35 78 95", "fax": "+33 3 92 35 78 96",
+        "phone": "+33 3 92 35 78 95", "fax": "+33 3 92 35 78 96", "contact_bounce": None,
     }
     assert data["settings"]["status"] == "ACTIF"
     assert data["settings"]["language"] == "FR"
