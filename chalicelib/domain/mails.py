@@ -19,7 +19,9 @@ MAIL = StateMachine("mail", (QUEUED, SENDING, SENT, SKIPPED, PARKED), {
 })
 
 MAX_ATTEMPTS = 5  # then parked: the dead-letter queue hears of it
-CLAIM_LEASE = timedelta(minutes=2)  # longer than the consumer's timeout: a live run's claim is never taken
+# How long a claim holds at most; in Lambda, until the invocation's end (its context says when): a run that dies
+# mid-send leaves a claim the batch's retry, which starts after that end, takes again.
+CLAIM_LEASE = timedelta(minutes=2)
 KEEP_FOR = timedelta(days=7)  # then the item expires (TTL; the housekeeping job locally)
 
 # One-time links the mailer issues when it sends, so that no raw token is ever written to the table.

@@ -29,12 +29,14 @@ class MailsNotSent(Exception):
     """Some mails of the batch failed and wait for their next attempt: the batch is retried."""
 
 
-def handle(records: list[dict]) -> int:
-    """Send the new mails of a batch of stream records; returns how many were sent."""
+def handle(records: list[dict], deadline=None) -> int:
+    """Send the new mails of a batch of stream records; returns how many were sent. ``deadline`` (the invocation's
+    end, from Lambda's context) bounds each claim: a run that dies (timeout, memory) leaves claims that a retry of the
+    batch, which starts after that end, may take again."""
     sent, failed = 0, []
     for mail_id in streams.new_mails(records):
         try:
-            sent += send_one(mail_id)
+            sent += send_one(mail_id, deadline)
         except Exception as error:  # noqa: BLE001 - any failure of one mail is that mail's, the others go on
             failed.append((mail_id, error))
     if failed:
@@ -42,12 +44,12 @@ def handle(records: list[dict]) -> int:
     return sent
 
 
-def send_one(mail_id: str) -> int:
+def send_one(mail_id: str, deadline=None) -> int:
     """1 if this call sent the mail, 0 if there was nothing to send (taken, done, skipped, parked)."""
     from chalicelib.mail import sender
 
     now = clock.now()
-    item = outbox.claim(mail_id, now, now + CLAIM_LEASE)
+    item = outbox.claim(mail_id, now, min(deadline, now + CLAIM_LEASE) if deadline else now + CLAIM_LEASE)
     if item is None:
         log.info("mail %s already taken: nothing sent", mail_id)
         return 0

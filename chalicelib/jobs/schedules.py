@@ -70,7 +70,19 @@ def table_changes(event):
     """Profile copies to refresh, spaces of a structure to apply (``jobs.table_changes``)."""
     from chalicelib.jobs import table_changes as job
 
-    return job.handle(event.to_dict().get("Records", []))
+    return job.handle(event.to_dict().get("Records", []), _deadline(event))
+
+
+def _deadline(event):
+    """When this invocation ends (Lambda's context), or None where there is none."""
+    remaining = getattr(getattr(event, "context", None), "get_remaining_time_in_millis", None)
+    if remaining is None:
+        return None
+    from datetime import timedelta
+
+    from chalicelib.domain import clock
+
+    return clock.now() + timedelta(milliseconds=remaining())
 
 
 # The queue SES's bounces and complaints reach through SNS (infra/resources.json, ``MailFeedbackQueue``).

@@ -151,6 +151,25 @@ def test_no_raw_token_is_ever_stored(client):
     assert details.status_code == 200 and body(details)["login"] == "lucie.moreau@exemple.fr"
 
 
+def test_a_claim_left_by_a_run_that_died_is_taken_again_once_its_lease_is_over(client, stream, frozen_clock):
+    from datetime import timedelta
+
+    from chalicelib.store import outbox
+    from tests.api.conftest import NOW
+
+    assert send(client, "POST", "/auth/password-reset/request", {"login": JULIE}).status_code == 202
+    records = stream.read()
+    (item,) = mail_items()
+    # A run claimed it, then timed out before SES answered (its claim holds until its invocation's end).
+    assert outbox.claim(item["mail_id"]["S"], NOW, NOW + timedelta(seconds=60)) is not None
+    assert table_changes.handle(records)["mails"] == 0  # its lease holds: nothing sent twice meanwhile
+    frozen_clock.set_now(NOW + timedelta(seconds=61))
+    assert table_changes.handle(records, deadline=NOW + timedelta(seconds=120))["mails"] == 1
+    (item,) = mail_items()
+    assert (item["status"]["S"], item["attempts"]["N"]) == (SENT, "2")
+    assert len(sent_mails(deliver=False)) == 1
+
+
 def test_a_link_in_the_context_is_refused_before_anything_is_stored():
     from chalicelib.mail import sender
 
