@@ -4,6 +4,7 @@ import hashlib
 import logging
 import re
 import secrets
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -219,18 +220,20 @@ def _open_session(profile: entities.UserProfile | entities.PendingLogin, previou
     new_browser = mark if mark not in state.known_browsers else None
     session = entities.Session(user_id, _hash_token(token), now, idle_until, absolute_until, previous_login_at,
                                expired, origin.browser, origin.system, origin.source, now)
-    sessions.open_session(session, origin.event(user_id, rules.LOGIN, now), new_browser, challenge_hash, step,
-                          recovery_hash)
+    with ExitStack() as mail:
+        if new_browser is not None and state.known_browsers:
+            # The first login ever recorded has nothing to compare with: only a browser new to a known set is news.
+            # The mail is saved with the session (one transaction), and sent off the request path.
+            from chalicelib.mail import sender
+
+            mail.enter_context(sender.with_next_commit("nouveau_navigateur", profile, {
+                "moment": now, "browser": origin.browser or "?", "system": origin.system or "?",
+                "source": origin.source or "?",
+            }, to_login=True))
+        sessions.open_session(session, origin.event(user_id, rules.LOGIN, now), new_browser, challenge_hash, step,
+                              recovery_hash)
     log.info("login succeeded for user %s%s", user_id, " (password expired)" if expired else "")
     metric("Logins")
-    if new_browser is not None and state.known_browsers:
-        # The first login ever recorded has nothing to compare with: only a browser new to a known set is news.
-        from chalicelib.mail import sender
-
-        sender.send("nouveau_navigateur", profile, {
-            "moment": now, "browser": origin.browser or "?", "system": origin.system or "?",
-            "source": origin.source or "?",
-        }, to_login=True)
     return LoginResult(f"{user_id}.{token}", profile, previous_login_at, expired)
 
 
