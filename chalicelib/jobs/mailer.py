@@ -65,7 +65,7 @@ def send_one(mail_id: str, deadline=None) -> int:
             metric("MailsSkipped", Template=item.template)
             outbox.finish(mail_id, "skip", now, "contact address bounces")
             return 0
-        context = json.loads(item.context)
+        context = sender.load_context(item.context)
         if item.link_purpose:
             from chalicelib.services import tokens
 

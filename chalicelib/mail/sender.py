@@ -55,14 +55,34 @@ def render(name: str, language: str, context: dict) -> tuple[str, str, str]:
 
 
 def _json_default(value):
-    """The context as the templates read it later: entities as mappings, dates as ISO text (``|day`` reads both)."""
+    """The context as the templates read it later: entities as mappings (Jinja reads ``a.b`` from either), dates and
+    instants tagged so that ``load_context`` gives them back as they were (a template may call ``strftime``)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
+        return {field.name: getattr(value, field.name) for field in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"not storable in a mail's context: {type(value).__name__}")
+
+
+def _restore(mapping: dict):
+    if set(mapping) == {"$datetime"}:
+        return datetime.fromisoformat(mapping["$datetime"])
+    if set(mapping) == {"$date"}:
+        return date.fromisoformat(mapping["$date"])
+    return mapping
+
+
+def dump_context(context: dict) -> str:
+    return json.dumps(context, default=_json_default, ensure_ascii=False)
+
+
+def load_context(text: str) -> dict:
+    """The context as the request gave it (entities as mappings)."""
+    return json.loads(text, object_hook=_restore)
 
 
 def outbox_item(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None):
@@ -75,7 +95,7 @@ def outbox_item(name: str, recipient, context: dict, to_login: bool = False, lin
 
     if link is not None and link not in LINK_PURPOSES:
         raise ValueError(f"unknown link purpose {link}")
-    text = json.dumps(context, default=_json_default, ensure_ascii=False)
+    text = dump_context(context)
     if "link" in context or "jeton=" in text:
         raise ValueError("a one-time link is issued by the mailer: pass its purpose as link=")
     user_id = recipient if isinstance(recipient, str) else recipient.user_id

@@ -170,6 +170,25 @@ def test_a_claim_left_by_a_run_that_died_is_taken_again_once_its_lease_is_over(c
     assert len(sent_mails(deliver=False)) == 1
 
 
+def test_a_mail_context_comes_back_as_the_templates_read_it():
+    from dataclasses import dataclass
+    from datetime import UTC, date, datetime
+
+    from chalicelib.mail import sender
+
+    @dataclass
+    class Row:
+        name: str
+        valid_from: date
+
+    context = {"moment": datetime(2026, 11, 27, 9, 5, tzinfo=UTC), "rows": [Row("Atelier", date(2026, 12, 1))],
+               "space": "Factures reçues", "days": 14}
+    again = sender.load_context(sender.dump_context(context))
+    assert again["moment"] == context["moment"] and again["moment"].strftime("%H:%M") == "09:05"
+    assert again["rows"] == [{"name": "Atelier", "valid_from": date(2026, 12, 1)}]
+    assert (again["space"], again["days"]) == ("Factures reçues", 14)
+
+
 def test_a_link_in_the_context_is_refused_before_anything_is_stored():
     from chalicelib.mail import sender
 
