@@ -75,3 +75,8 @@ def trusted_proxy_hops() -> int:
 def attachments_per_user() -> int:
     """How many « pièces jointes » one user may keep (100 by default)."""
     return int(os.environ.get("ATTACHMENTS_PER_USER", 100))
+
+
+def exports_queue_url() -> str:
+    """The queue « Télécharger mes données » puts its requests on (``jobs.exports`` builds the archives)."""
+    return os.environ.get("EXPORTS_QUEUE_URL", "")

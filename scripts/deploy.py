@@ -51,6 +51,7 @@ CONDITION = "HasRestApi"
 POLICY = "AccountDataPolicy"
 STREAM_OUTPUT = "AccountTableStreamArn"
 FEEDBACK_OUTPUT = "MailFeedbackQueueArn"  # read by @on_sqs_message when Chalice loads the app, as the stream's ARN
+EXPORTS_QUEUE_OUTPUT = "ExportsQueueArn"
 NOT_CREATED = "not-created-in-rehearsal"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -214,6 +215,8 @@ def stage_settings(source: Path, outputs: dict[str, str]) -> tuple[dict, dict]:
     variables = resolve(_environment(template), outputs)
     variables["TABLE_STREAM_ARN"] = outputs.get(STREAM_OUTPUT, NOT_CREATED)
     variables["MAIL_FEEDBACK_QUEUE_ARN"] = outputs.get(FEEDBACK_OUTPUT, NOT_CREATED)
+    # ``@on_sqs_message`` of the exports job reads it when Chalice loads the app, as the stream's ARN above.
+    variables["EXPORTS_QUEUE_ARN"] = outputs.get(EXPORTS_QUEUE_OUTPUT, NOT_CREATED)
     policy = resolve(template["Resources"][POLICY]["Properties"]["PolicyDocument"], outputs)
     # What Chalice's generated policy gives every function: its own logs.
     policy["Statement"].append({

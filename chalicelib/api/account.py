@@ -29,11 +29,11 @@ def read_account(session, **_):
 @endpoint(blueprint, "/account", "PUT", body="AccountUpdate", response="AccountHead")
 def update_account(session, body, **_):
     """« Valider »: all personal information at once, optionally the password and the secret question."""
-    from chalicelib.api.shapes import account_head
+    from chalicelib.api.shapes import account_head, email_change_view
     from chalicelib.services import account
 
     saved = account.update_account(session, body.model_dump())
-    return account_head(saved.profile, session.previous_login_at)
+    return account_head(saved.profile, session.previous_login_at, email_change=email_change_view(saved.email_change))
 
 
 @endpoint(blueprint, "/account/deactivation", "GET", response="HandOvers")
@@ -58,3 +58,58 @@ def deactivate(session, body, **_):
 
     lifecycle.deactivate(session, body.successors)
     return Response(body="", status_code=204, headers={"Set-Cookie": expired_session_cookie()})
+
+
+# « Sécurité et confidentialité »: verified address change and data export (issue 13) -------------------------------
+
+@endpoint(blueprint, "/account/email-change", "POST", body="EmailChangeRequest", response="EmailChangeView",
+          status=202, labels="email_change")
+def request_email_change(session, body, **_):
+    """A new contact or login address: a link to confirm it goes to the new address, a notice to the old one. The
+    same answer whether another account uses the address or not."""
+    from chalicelib.api.shapes import email_change_view
+    from chalicelib.services import email_change
+
+    change = email_change.request_change(session.user_id, body.target, body.address)
+    return 202, email_change_view(change)
+
+
+@endpoint(blueprint, "/account/email-change", "DELETE", response=None, status=204)
+def withdraw_email_change(session, **_):
+    """« Annuler la modification »: the pending change is dropped, its links die."""
+    from chalice import Response
+
+    from chalicelib.services import email_change
+
+    email_change.withdraw(session)
+    return Response(body="", status_code=204)
+
+
+@endpoint(blueprint, "/account/email-change/confirm", "POST", body="TokenOnly", response="Acknowledgement")
+def confirm_email_change(session, body, language, **_):
+    """The link of the new address, opened while logged in to the account it is for."""
+    from chalicelib.api import schemas
+    from chalicelib.api.messages import say
+    from chalicelib.services import email_change
+
+    email_change.confirm(session, body.token)
+    return schemas.Acknowledgement(message=say("email_change.done", language))
+
+
+@endpoint(blueprint, "/account/export", "POST", body="EmptyRequest", response="DataExportView", status=202)
+def request_export(session, **_):
+    """« Télécharger mes données »: the archive is built off the request path; a mail says when it is ready."""
+    from chalicelib.api.shapes import data_export_view
+    from chalicelib.services import data_export
+
+    return 202, data_export_view(data_export.request(session))
+
+
+@endpoint(blueprint, "/account/export/link", "GET", response="DataExportLink")
+def export_link(session, **_):
+    """A link to the user's own archive, valid five minutes."""
+    from chalicelib.api import schemas
+    from chalicelib.services import data_export
+
+    url, expires_at = data_export.link(session)
+    return schemas.DataExportLink(url=url, expires_at=expires_at)

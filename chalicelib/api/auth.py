@@ -152,3 +152,13 @@ def reactivate(body, language, **_):
 
     recovery.reactivate(body.model_dump())
     return _acknowledge("reactivation.done", language, 200)
+
+
+@endpoint(blueprint, "/auth/email-change/cancel", "POST", body="TokenOnly", authenticated=False,
+          response="Acknowledgement")
+def cancel_email_change(body, language, **_):
+    """The link mailed to the old address (7 days, no session needed): the change does not happen, or is undone."""
+    from chalicelib.services import email_change
+
+    email_change.cancel(body.token)
+    return _acknowledge("email_change.cancelled", language, 200)

@@ -84,6 +84,9 @@ FIELD_LABELS = {
         "second_factor:code": "Code de vérification",
         "challenge": "Connexion en cours",
         "session_id": "Session",
+        # « Sécurité et confidentialité » (issue 13)
+        "target": "Adresse à modifier",
+        "email_change:address": "Nouvelle adresse électronique",
     },
     "en": {
         "login": "Login",
@@ -164,6 +167,9 @@ FIELD_LABELS = {
         "second_factor:code": "Verification code",
         "challenge": "Login in progress",
         "session_id": "Session",
+        # « Sécurité et confidentialité » (issue 13)
+        "target": "Address to change",
+        "email_change:address": "New e-mail address",
     },
 }
 
@@ -300,6 +306,16 @@ MESSAGES = {
         "second_factor_already_on": "La double authentification est déjà activée.",
         "second_factor_not_on": "La double authentification n'est pas activée (ou le code secret affiché a changé) : recommencez.",
         "session.closed": "La session est fermée.",
+        # « Sécurité et confidentialité » (issue 13)
+        "email_change.same": "Le champ « {field} » doit être différent de l'adresse actuelle.",
+        "email_change.done": "Votre nouvelle adresse électronique est confirmée : elle est désormais enregistrée.",
+        "email_change.cancelled": "La modification d'adresse électronique est annulée : l'adresse précédente est "
+        "conservée.",
+        "email_change_taken": "Cette adresse électronique est déjà l'identifiant de connexion d'un autre compte : la "
+        "modification ne peut pas être confirmée. Rien n'a été modifié.",
+        "export_in_progress": "Une archive de vos données est déjà en préparation : vous recevrez un courriel dès "
+        "qu'elle sera prête.",
+        "export_not_ready": "Aucune archive de vos données n'est disponible : demandez-en une nouvelle.",
     },
     "en": {
         "validation_error": "Some fields need correcting: nothing was saved.",
@@ -429,6 +445,15 @@ MESSAGES = {
         "second_factor_already_on": "Two-factor authentication is already on.",
         "second_factor_not_on": "Two-factor authentication is not on (or the secret shown changed): start again.",
         "session.closed": "The session is closed.",
+        # « Sécurité et confidentialité » (issue 13)
+        "email_change.same": "The field “{field}” must differ from the current address.",
+        "email_change.done": "Your new e-mail address is confirmed: it is now saved.",
+        "email_change.cancelled": "The e-mail address change is cancelled: the previous address is kept.",
+        "email_change_taken": "This e-mail address is already another account's login: the change cannot be "
+        "confirmed. Nothing was changed.",
+        "export_in_progress": "An archive of your data is already being prepared: you will get a mail as soon as it "
+        "is ready.",
+        "export_not_ready": "No archive of your data is available: ask for a new one.",
     },
 }
 

@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from chalicelib.domain import accounts, attachments, memberships, subscriptions
+from chalicelib.domain import accounts, attachments, data_export, memberships, subscriptions
 from chalicelib.domain import security as security_rules
 
 # Invisible characters that change how text is shown or cut, refused in every text field: line and paragraph separators,
@@ -266,6 +266,8 @@ class AccountHead(Response):
     settings: Settings
     password: PasswordStatus
     secret_question: SecretQuestion
+    email_change: "EmailChangeView | None" = None  # issue 13: a new address waiting for its confirmation
+    data_export: "DataExportView | None" = None  # issue 13: « Télécharger mes données »
 
 
 class Account(AccountHead):
@@ -875,3 +877,30 @@ class SecondFactorNeeded(Response):
     message: str
 
 # --- End of « Sécurité et confidentialité » --------------------------------------------------------------------------
+# « Sécurité et confidentialité »: verified address change and data export (issue 13) -------------------------------
+
+class EmailChangeRequest(Request):
+    target: Literal["contact_email", "login"]
+    address: _text(254)
+
+
+class EmailChangeView(Response):
+    """« En attente de confirmation : … »"""
+
+    target: Literal["contact_email", "login"]
+    new_address: str
+    requested_at: datetime
+    confirm_until: datetime
+
+
+class DataExportView(Response):
+    status: Literal[data_export.STATUSES]
+    requested_at: datetime
+    ready_at: datetime | None
+    available_until: datetime | None
+    size: int | None
+
+
+class DataExportLink(Response):
+    url: str
+    expires_at: datetime

@@ -112,6 +112,8 @@ def account_view(account, previous_login_at) -> schemas.Account:
                             key=lambda s: (s.designation, s.service_name or "", s.space, s.habilitation))
         ],
         attachments=[attachment_row(a) for a in sorted(account.attachments, key=lambda a: a.designation)],
+        email_change=email_change_view(account.email_change),
+        data_export=data_export_view(account.data_export),
     )
 
 
@@ -162,3 +164,27 @@ def attachment_row(a) -> schemas.AttachmentRow:
         id=a.attachment_id, type=a.attachment_type, designation=a.designation, extension=a.extension,
         file_name=a.file_name, size=a.size, version=a.version,
     )
+
+
+# « Sécurité et confidentialité » (issue 13) --------------------------------------------------------------------------
+
+def email_change_view(change) -> schemas.EmailChangeView | None:
+    """A change still waiting for its confirmation, as « Mon Compte » shows it (none once confirmed or expired)."""
+    from chalicelib.domain.email_change import pending_shown
+
+    if not pending_shown(change, clock.now()):
+        return None
+    return schemas.EmailChangeView(target=change.target, new_address=change.new_address,
+                                   requested_at=change.requested_at, confirm_until=change.confirm_until)
+
+
+def data_export_view(export) -> schemas.DataExportView | None:
+    from chalicelib.domain.data_export import KEPT_FOR, READY
+
+    if export is None:
+        return None
+    until = export.ready_at + KEPT_FOR if export.status == READY and export.ready_at else None
+    if until is not None and clock.now() >= until:
+        return None  # gone (or about to be): the person may ask again
+    return schemas.DataExportView(status=export.status, requested_at=export.requested_at, ready_at=export.ready_at,
+                                  available_until=until, size=export.size)

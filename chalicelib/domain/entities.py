@@ -166,6 +166,8 @@ class Account:
     memberships: list[Membership] = field(default_factory=list)
     subscriptions: list[Subscription] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    email_change: "EmailChange | None" = None
+    data_export: "DataExport | None" = None
 
 
 @dataclass
@@ -290,3 +292,32 @@ class Reminder:
     user_id: str
     reminder_kind: str
     password_changed_at: datetime
+
+
+@dataclass
+class EmailChange:
+    """A change of address waiting for (or past) the new address's confirmation (``domain.email_change``)."""
+
+    user_id: str
+    target: str  # the address changed: contact_email or login
+    old_address: str
+    new_address: str
+    status: str
+    requested_at: datetime
+    confirm_until: datetime
+    cancel_until: datetime
+    confirm_hash: str
+    cancel_hash: str
+    confirmed_at: datetime | None = None
+
+
+@dataclass
+class DataExport:
+    """The user's archive of « Télécharger mes données » (``domain.data_export``)."""
+
+    user_id: str
+    status: str
+    requested_at: datetime
+    ready_at: datetime | None = None
+    object_key: str | None = None
+    size: int | None = None

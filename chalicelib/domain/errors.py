@@ -233,3 +233,24 @@ class AttachmentChanged(DomainError):
 
     code = "attachment_version_conflict"
     kind = Kind.CONFLICT
+
+
+# « Sécurité et confidentialité »: verified address change and data export (issue 13) -------------------------------
+
+class AddressTaken(DomainError):
+    """The confirmed address became (or was) another account's login: the change cannot take effect."""
+
+    code = "email_change_taken"
+    kind = Kind.CONFLICT
+
+
+class ExportInProgress(DomainError):
+    """An archive is being built already: one at a time."""
+
+    code = "export_in_progress"
+    kind = Kind.CONFLICT
+
+
+class ExportNotReady(DomainError):
+    code = "export_not_ready"
+    kind = Kind.NOT_FOUND

@@ -97,3 +97,18 @@ def mail_feedback(event):
     from chalicelib.jobs import bounces as job
 
     return {"marked": job.handle([record.body for record in event])}
+
+
+# The exports queue of infra/resources.json, named at deploy time like the stream (``chalice package`` replaces it by
+# the queue's own ARN in the merged template).
+EXPORTS_QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-3:000000000000:mon-compte-exports-not-deployed"
+
+
+@blueprint.on_sqs_message(queue_arn=os.environ.get("EXPORTS_QUEUE_ARN", EXPORTS_QUEUE_PLACEHOLDER), name="exports",
+                          batch_size=1)
+@timed("exports")
+def exports(event):
+    """« Télécharger mes données »: build one user's archive off the request path (``jobs.exports``)."""
+    from chalicelib.jobs import exports as job
+
+    return {"built": job.handle([record.body for record in event])}

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 class SavedProfile:
     profile: entities.UserProfile
     other_sessions_ended: int
+    email_change: entities.EmailChange | None = None  # a new contact address waits for its confirmation
 
 
 def get_account(current: CurrentSession) -> entities.Account:
@@ -68,10 +69,12 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
 
     now = clock.now()
     changes["updated_at"] = now
+    # A new contact address takes effect only once confirmed (issue 13): the rest saves at once.
+    new_contact = changes.pop("contact_email")
     if password_change is None and secret_change is None:
         profile = accounts.update_profile(current.user_id, data["version"], changes)
         _lift_bounce_mark(profile)
-        return SavedProfile(profile, 0)
+        return SavedProfile(profile, 0, _contact_change(profile, new_contact))
 
     account = get_account(current)
     profile, credentials = account.profile, account.credentials
@@ -99,7 +102,15 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     if password_change is not None:
         _record_password_change(current)
         log.info("password changed for user %s; %d other session(s) ended", current.user_id, ended)
-    return SavedProfile(profile, ended)
+    return SavedProfile(profile, ended, _contact_change(profile, new_contact))
+
+
+def _contact_change(profile: entities.UserProfile, new_contact: str) -> entities.EmailChange | None:
+    if new_contact == profile.contact_email:
+        return None
+    from chalicelib.services import email_change
+
+    return email_change.request_change(profile.user_id, "contact_email", new_contact, profile)
 
 
 def _record_password_change(current: CurrentSession) -> None:

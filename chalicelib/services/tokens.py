@@ -19,12 +19,17 @@ LIFETIMES = {
     "RESET": timedelta(minutes=30),
     "UNLOCK": timedelta(minutes=60),
     "REACTIVATION": timedelta(hours=24),
+    # A change of address: the new address confirms within a day, the old one may cancel for a week.
+    "EMAIL_CHANGE": timedelta(hours=24),
+    "EMAIL_CHANGE_CANCEL": timedelta(days=7),
 }
 PAGES = {
     "ACTIVATION": "activation.html",
     "RESET": "mot-de-passe-oublie.html",
     "UNLOCK": "deverrouillage.html",
     "REACTIVATION": "reactivation.html",
+    "EMAIL_CHANGE": "confirmation-courriel.html",
+    "EMAIL_CHANGE_CANCEL": "annulation-courriel.html",
 }
 
 
@@ -34,9 +39,15 @@ def _hash(token: str) -> str:
 
 def issue(purpose: str, user_id: str) -> str:
     """Store a new token and return the link that carries it."""
+    return issue_with_hash(purpose, user_id)[0]
+
+
+def issue_with_hash(purpose: str, user_id: str) -> tuple[str, str]:
+    """The link and the hash of its token, for a record that must name the one link that may act on it."""
     token = secrets.token_urlsafe(32)
-    security.save_token(OneTimeToken(_hash(token), purpose, user_id, clock.now() + LIFETIMES[purpose]))
-    return f"{settings.portal_url()}/{PAGES[purpose]}#jeton={token}"
+    token_hash = _hash(token)
+    security.save_token(OneTimeToken(token_hash, purpose, user_id, clock.now() + LIFETIMES[purpose]))
+    return f"{settings.portal_url()}/{PAGES[purpose]}#jeton={token}", token_hash
 
 
 def peek(purpose: str, token: str) -> OneTimeToken:

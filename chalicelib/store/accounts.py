@@ -17,6 +17,8 @@ from chalicelib.store.models import (
     SUBSCRIPTION_PREFIX,
     Attachment,
     Credentials,
+    DataExport,
+    EmailChange,
     Item,
     LoginName,
     Membership,
@@ -84,6 +86,10 @@ def load_account(user_id: str) -> entities.Account | None:
             account.subscriptions.append(entity(entities.Subscription, item))
         elif isinstance(item, Attachment):
             account.attachments.append(entity(entities.Attachment, item))
+        elif isinstance(item, EmailChange):
+            account.email_change = entity(entities.EmailChange, item)
+        elif isinstance(item, DataExport):
+            account.data_export = entity(entities.DataExport, item)
     return account
 
 

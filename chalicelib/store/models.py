@@ -3,7 +3,9 @@
 Partitions:
 - ``USER#<id>``: ``PROFILE``, ``CREDENTIALS``, ``MEMBERSHIP#<structure>``,
   ``SUBSCRIPTION#<structure>#<service>#<space>#<habilitation>``, ``ATTACHMENT#<id>``, ``ATTACHMENT_COUNT`` (how
-  many attachments the user keeps, written with them): everything « Mon Compte » shows is one Query.
+  many attachments the user keeps, written with them), ``EMAIL_CHANGE`` (an address change waiting for its
+  confirmation, or cancellable by the old address), ``EXPORT`` (the archive of « Télécharger mes données »): everything
+  « Mon Compte » shows is one Query.
 - ``LOGIN#<login>``: ``LOGIN``, the unique login name pointing at its user.
 - ``SESSION#<user id>``: ``<sha256 of the token>``; one GetItem checks a session, one Query lists a user's sessions.
   The same partition keeps what « Sécurité et confidentialité » shows with them (one Query): ``SECURITY`` (browsers
@@ -453,3 +455,37 @@ class OutboxMail(Item, discriminator=MAIL_KIND):
     sent_at = UTCDateTimeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
     expires_at = TTLAttribute()
+
+
+# « Sécurité et confidentialité » (issue 13) ------------------------------------------------------------------------
+
+EMAIL_CHANGE_SK = "EMAIL_CHANGE"
+EXPORT_SK = "EXPORT"
+
+
+class EmailChange(Item, discriminator="EMAIL_CHANGE"):
+    """An address change (``domain.email_change``): the hashes of its two links tie them to this very request."""
+
+    user_id = UnicodeAttribute()
+    target = UnicodeAttribute()
+    old_address = UnicodeAttribute()
+    new_address = UnicodeAttribute()
+    status = UnicodeAttribute()
+    requested_at = UTCDateTimeAttribute()
+    confirm_until = UTCDateTimeAttribute()
+    cancel_until = UTCDateTimeAttribute()
+    confirmed_at = UTCDateTimeAttribute(null=True)
+    confirm_hash = UnicodeAttribute()
+    cancel_hash = UnicodeAttribute()
+
+
+class DataExport(Item, discriminator="EXPORT"):
+    """The archive of « Télécharger mes données » (``domain.data_export``), at most one per user."""
+
+    user_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    requested_at = UTCDateTimeAttribute()
+    ready_at = UTCDateTimeAttribute(null=True)
+    object_key = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    expires_at = TTLAttribute(null=True)  # a built archive's item goes with its file
