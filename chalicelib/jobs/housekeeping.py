@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from chalicelib.domain import clock
 from chalicelib.domain.attachments import TEMPORARY_HOURS
-from chalicelib.store import attachments, security
+from chalicelib.domain.data_export import KEPT_FOR
+from chalicelib.store import attachments, exports, security
 
 log = logging.getLogger(__name__)
 
@@ -22,5 +23,8 @@ def run(days_back: int = 3) -> int:
     # Uploads never recorded: the bucket's lifecycle rule removes them in the cloud (within a day), this keeps the
     # local stack, where nothing expires, to the hour.
     stale = attachments.remove_stale_uploads(now - timedelta(hours=TEMPORARY_HOURS))
-    log.info("housekeeping removed %d expired item(s) and %d unrecorded upload(s)", removed, stale)
+    # Archives of « Télécharger mes données »: the bucket's lifecycle (exports/, one day) in the cloud, this locally.
+    archives = exports.remove_old_archives(now - KEPT_FOR)
+    log.info("housekeeping removed %d expired item(s), %d unrecorded upload(s) and %d archive(s)", removed, stale,
+             archives)
     return removed

@@ -57,17 +57,16 @@ def file_name(export) -> str:
     return f"mes-donnees-chorus-pro-{export.ready_at.date().isoformat()}.zip"
 
 
-def document(user_id: str, items: list, now) -> tuple[dict, list[tuple[str, str]]]:
+def document(user_id: str, items: list[dict], now) -> tuple[dict, list[tuple[str, str]]]:
     """``donnees.json`` and the files to add (archive name, object key), from the items gathered."""
     doc = {"format": "chorus-pro-mon-compte/1", "generated_at": now.isoformat(), "user_id": user_id, "profile": None,
            "settings": None, "login": None, "memberships": [], "subscriptions": [], "attachments": [],
            "sessions": [], "email_changes": [], "other": {}}
     files = []
-    for item in items:
-        kind = item.kind
+    for raw in items:
+        kind = raw["kind"]
         if kind in SKIPPED:
             continue
-        raw = item.to_simple_dict()
         shown = data_export.clean(raw)
         if kind == "USER":
             doc["settings"] = {name: shown.pop(name, None) for name in SETTINGS}
@@ -94,7 +93,7 @@ def build(user_id: str) -> bool:
     try:
         now = clock.now()
         doc, files = document(user_id, exports.user_items(user_id), now)
-        key = exports.archive_key(user_id, f"{uuid.uuid4().hex}.zip")
+        key = exports.archive_key(user_id, now, f"{uuid.uuid4().hex}.zip")
         with tempfile.TemporaryDirectory() as directory:
             path = os.path.join(directory, "archive.zip")
             with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:

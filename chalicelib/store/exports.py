@@ -29,7 +29,7 @@ def get(user_id: str) -> entities.DataExport | None:
 def request(user_id: str, now: datetime) -> None:
     """One export at a time: the write holds only if none is being built (or the one being built stalled)."""
     bind()
-    stalled = (DataExport.status == REQUESTED) & (DataExport.requested_at < now - STALLED_AFTER)
+    stalled = (DataExport.status == REQUESTED) & (DataExport.requested_at <= now - STALLED_AFTER)
     condition = allowed_states(DataExport, DataExport.status, EXPORT.transition("request")) | stalled
     try:
         DataExport(user_pk(user_id), EXPORT_SK, user_id=user_id, status=EXPORT.transition("request").target,
@@ -84,13 +84,13 @@ def enqueue(user_id: str) -> None:
 
 # --- what the archive gathers -----------------------------------------------------------------------------------------
 
-def user_items(user_id: str) -> list:
+def user_items(user_id: str) -> list[dict]:
     """Every item of the user's partition but the copies of other people's requests waiting for its decision, and
-    the sessions: two Queries."""
+    the sessions, as plain JSON values with their ``kind``: two Queries."""
     bind()
     items = list(Item.query(user_pk(user_id), consistent_read=True, filter_condition=Item.kind != RequestCopy))
     items.extend(Session.query(f"SESSION#{user_id}", consistent_read=True))
-    return items
+    return [item.to_simple_dict() for item in items]
 
 
 def read_object(key: str) -> bytes:
@@ -99,8 +99,13 @@ def read_object(key: str) -> bytes:
 
 # --- the archive ------------------------------------------------------------------------------------------------------
 
-def archive_key(user_id: str, name: str) -> str:
-    return f"{PREFIX}{user_id}/{name}"
+STAMP = "%Y%m%dT%H%M%SZ"
+
+
+def archive_key(user_id: str, moment: datetime, name: str) -> str:
+    """The archive's key starts with the time it was built, which housekeeping reads (S3's own dates are the
+    server's, never the injectable clock's)."""
+    return f"{PREFIX}{user_id}/{moment.strftime(STAMP)}-{name}"
 
 
 def put_archive(key: str, path: str) -> None:
@@ -113,14 +118,23 @@ def presigned(key: str, file_name: str, seconds: int) -> str:
 
 
 def remove_old_archives(before: datetime) -> int:
-    """Delete the archives written before ``before`` (the bucket's lifecycle does it in the cloud)."""
+    """Delete the archives built at or before ``before`` (the bucket's lifecycle does it in the cloud)."""
     s3 = attachments.s3()
     old = []
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=settings.attachments_bucket(), Prefix=PREFIX):
-        old.extend(entry["Key"] for entry in page.get("Contents", []) if entry["LastModified"] < before)
+        old.extend(entry["Key"] for entry in page.get("Contents", []) if _built_at(entry["Key"]) <= before)
     attachments.delete_objects(old)
     return len(old)
 
 
 def remove_archive(key: str) -> None:
     attachments.delete_objects([key])
+
+
+def _built_at(key: str) -> datetime:
+    from datetime import UTC
+
+    try:
+        return datetime.strptime(key.rsplit("/", 1)[-1].split("-", 1)[0], STAMP).replace(tzinfo=UTC)
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)  # not an archive of ours: nothing under exports/ is kept
