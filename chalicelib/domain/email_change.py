@@ -28,7 +28,7 @@ CANCEL_LIFETIME = timedelta(days=7)
 def check_request(field: str, address: str | None, current: str) -> tuple[str | None, dict[str, Problem]]:
     """The new address normalised, or the problem with it: required, well formed, and not the current one."""
     if field not in FIELDS:
-        return None, {"field": Problem("field.invalid")}
+        return None, {"target": Problem("field.choice")}
     if not address:
         return None, {"address": Problem("field.required")}
     normalised, problem = normalise_email(address)

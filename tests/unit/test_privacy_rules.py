@@ -1,0 +1,81 @@
+"""Pure rules of the verified address change and of the data export (issue 13)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain import data_export, email_change
+from chalicelib.domain.errors import TransitionRefused
+from chalicelib.domain.states import ABSENT
+
+NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("target, address, current, expected, problem", [
+    ("contact_email", "Compta@Menuiserie.FR", "contact@menuiserie.fr", "Compta@menuiserie.fr", None),
+    ("contact_email", "", "contact@menuiserie.fr", None, ("address", "field.required")),
+    ("contact_email", "compta@", "contact@menuiserie.fr", None, ("address", "email.invalid")),
+    ("contact_email", "contact@MENUISERIE.fr", "contact@menuiserie.fr", None, ("address", "email_change.same")),
+    # A contact address keeps its case: another case of the local part is another address...
+    ("contact_email", "Contact@menuiserie.fr", "contact@menuiserie.fr", "Contact@menuiserie.fr", None),
+    # ... but a login is unique without regard to case.
+    ("login", "Paul.Dupont@menuiserie.fr", "paul.dupont@menuiserie.fr", None, ("address", "email_change.same")),
+    ("password", "a@b.fr", "x@y.fr", None, ("target", "field.choice")),
+])
+def test_check_request(target, address, current, expected, problem):
+    normalised, problems = email_change.check_request(target, address, current)
+    assert normalised == expected
+    assert {k: p.key for k, p in problems.items()} == (dict([problem]) if problem else {})
+
+
+def test_an_address_change_is_confirmed_once_and_a_new_request_replaces_any_earlier():
+    machine = email_change.EMAIL_CHANGE
+    assert machine.transition("confirm").check(email_change.PENDING) == email_change.CONFIRMED
+    with pytest.raises(TransitionRefused):
+        machine.transition("confirm").check(email_change.CONFIRMED)
+    for state in (ABSENT, email_change.PENDING, email_change.CONFIRMED):
+        assert machine.transition("request").check(state) == email_change.PENDING
+
+
+def test_pending_is_shown_for_24_hours_and_cancellable_for_7_days():
+    class Change:
+        status = email_change.PENDING
+        confirm_until = NOW + email_change.CONFIRM_LIFETIME
+        cancel_until = NOW + email_change.CANCEL_LIFETIME
+
+    change = Change()
+    assert email_change.pending_shown(change, NOW + timedelta(hours=23, minutes=59))
+    assert not email_change.pending_shown(change, NOW + timedelta(hours=24))
+    assert not email_change.pending_shown(None, NOW)
+    assert email_change.cancellable(change, NOW + timedelta(days=6, hours=23))
+    assert not email_change.cancellable(change, NOW + timedelta(days=7))
+    change.status = email_change.CONFIRMED
+    assert not email_change.pending_shown(change, NOW)
+
+
+def test_one_export_at_a_time_unless_the_one_being_built_stalled():
+    requested = NOW - timedelta(minutes=59)
+    assert data_export.may_request(ABSENT, None, NOW)
+    assert data_export.may_request(data_export.READY, requested, NOW)
+    assert data_export.may_request(data_export.FAILED, requested, NOW)
+    assert not data_export.may_request(data_export.REQUESTED, requested, NOW)
+    assert data_export.may_request(data_export.REQUESTED, NOW - data_export.STALLED_AFTER, NOW)
+    with pytest.raises(TransitionRefused):
+        data_export.EXPORT.transition("complete").check(data_export.READY)
+
+
+def test_clean_leaves_out_secrets_keys_and_other_people_at_any_depth():
+    item = {
+        "pk": "USER#1", "sk": "MEMBERSHIP#2", "gsi1pk": "x", "kind": "MEMBERSHIP", "version": 3,
+        "designation": "Menuiserie Dupont", "decided_by": "other-user-id", "password_hash": "$argon2id$...",
+        "waiting_for": [{"first_name": "Claire", "last_name": "MARTIN", "role": "PRINCIPAL"}],
+        "services": [{"code": "MOBURB", "name": "Mobilier urbain", "decided_by": "someone"}],
+        "object_key": "users/1/abc",
+    }
+    assert data_export.clean(item) == {"designation": "Menuiserie Dupont",
+                                       "services": [{"code": "MOBURB", "name": "Mobilier urbain"}]}
+
+
+def test_two_attachments_of_the_same_name_get_two_places_in_the_archive():
+    assert data_export.archive_name("devis.pdf", "a1") != data_export.archive_name("devis.pdf", "b2")
+    assert data_export.archive_name("devis.pdf", "a1") == "pieces-jointes/a1-devis.pdf"
