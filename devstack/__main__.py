@@ -61,12 +61,16 @@ def main() -> int:
     routes = {"/dev/outbox": outbox.as_page, "/dev/outbox.json": outbox.as_json,
               "/dev/run/housekeeping": outbox.run_job("housekeeping"),
               "/dev/run/password_reminders": outbox.run_job("password_reminders"),
-              "/dev/run/stale_requests": outbox.run_job("stale_requests"), "/dev/bounce": outbox.bounce}
+              "/dev/run/stale_requests": outbox.run_job("stale_requests"), "/dev/bounce": outbox.bounce,
+              "/dev/run/exports": outbox.run_job("exports")}
     server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
     from devstack.streams import start_table_changes
 
     # Registered after the restore and the seed: what they wrote is not a change to fan out.
     stop_copies = start_table_changes(os.environ["TABLE_NAME"], server.api_lock, save_state)
+    from devstack.queues import start_exports
+
+    stop_exports = start_exports(server.api_lock, save_state)
     address = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"Chorus Pro « Mon Compte » : {address}", flush=True)
     print("Identifiant de démo : paul.dupont@menuiserie.fr (aussi julie.leroy@menuiserie.fr, "
@@ -88,6 +92,7 @@ def main() -> int:
         pass
     finally:
         stop_copies.set()
+        stop_exports.set()
         server.server_close()
         save_state()
         moto.stop()

@@ -75,9 +75,10 @@ def run_job(name: str):
 
         module = import_module({"housekeeping": "chalicelib.jobs.housekeeping",
                                 "password_reminders": "chalicelib.jobs.reminders",
-                                "stale_requests": "chalicelib.jobs.stale_requests"}[name])
+                                "stale_requests": "chalicelib.jobs.stale_requests",
+                                "exports": "devstack.queues"}[name])
         with request.server.api_lock:
-            result = module.run()
+            result = module.drain() if name == "exports" else module.run()
             if request.server.on_change:
                 request.server.on_change()
         body = json.dumps({"job": name, "result": result}).encode()

@@ -5,6 +5,7 @@
 import * as attachments from './messages/attachments.js';
 import * as core from './messages/core.js';
 import * as lifecycle from './messages/lifecycle.js';
+import * as privacy from './messages/privacy.js';
 import * as security from './messages/security.js';
 import * as structureAdmin from './messages/structure-admin.js';
 import * as structures from './messages/structures.js';
@@ -17,9 +18,9 @@ const TIME_ZONE = 'Europe/Paris';
 // The dictionaries of messages/: the pages inside the session, then guide §4's pages (structures, rattachements,
 // « Activité du gestionnaire »), guide §5's (abonnements aux espaces), then the account lifecycle pages (guide §7, §8,
 // sign-up, activation, forgotten password, unlock, expired password), then the administration of a structure by its
-// managers, then guide §6's (pièces jointes), then « Sécurité et confidentialité »; a later dictionary wins on a key
-// they share.
-const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments, security];
+// managers, then guide §6's (pièces jointes), then « Sécurité et confidentialité » (its page, then the address change
+// and data export of « Mon Compte »); a later dictionary wins on a key they share.
+const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments, security, privacy];
 const MESSAGES = {
   fr: Object.assign({}, ...DICTIONARIES.map((d) => d.FR)),
   en: Object.assign({}, ...DICTIONARIES.map((d) => d.EN)),

@@ -9,6 +9,7 @@ import { createDeactivation } from '../deactivation.js';
 import { createFormErrors, handleSubmit } from '../forms.js';
 import { buildAlert, markReady, renderBanner, showAlert, startPage } from '../layout.js';
 import { createMembershipsBlock } from '../memberships-block.js';
+import { createPrivacyBlock } from '../privacy-block.js';
 import { createStrengthMeter } from '../strength-meter.js';
 import { createSubscriptionsBlock } from '../subscriptions-block.js';
 import { $, button, fillCountries, takeFlash } from '../ui.js';
@@ -170,9 +171,13 @@ function renderTables({ memberships = true } = {}) {
   attachmentsBlock.update(state.lists.attachments);
 }
 
+// « Sécurité et confidentialité » (issue 13): the pending address change, the login's change, the data export.
+const privacy = createPrivacyBlock();
+
 // A language switch re-renders what JavaScript wrote (static text is handled by i18n).
 onLangChange(() => {
   if (!state.head) return;
+  privacy.render(state.head);
   fillCountries($('address-country'), { selected: $('address-country').value });
   renderDerived();
   renderTables({ memberships: false });
@@ -241,6 +246,8 @@ const headOf = (data) => ({
   settings: data.settings,
   password: data.password,
   secret_question: data.secret_question,
+  email_change: data.email_change ?? null,
+  data_export: data.data_export ?? null,
 });
 
 handleSubmit(form, {
@@ -251,13 +258,17 @@ handleSubmit(form, {
   ready: () => Boolean(state.head),
   send: () => api.put('/api/account', collectBody()),
   onSuccess: (saved) => {
-    state.head = headOf({ ...state.head, ...saved });
+    // A new contact address is not saved yet: it waits for its confirmation (the answer's email_change).
+    state.head = headOf({ ...state.head, ...saved, email_change: saved.email_change ?? state.head.email_change });
     const languageChanged = state.head.settings.language !== getApiLang();
     fillForm();
     renderBanner(state.head.me);
     if (languageChanged) setLang(state.head.settings.language);
+    privacy.setChange(state.head.email_change);
+    const sent = saved.email_change ? [t('privacy.sent', { address: saved.email_change.new_address })] : [];
     showAlert(feedback, {
-      type: 'success', id: 'success-alert', role: 'status', title: t('alert.saved_title'), body: [t('alert.saved')],
+      type: 'success', id: 'success-alert', role: 'status', title: t('alert.saved_title'),
+      body: [t('alert.saved'), ...sent],
     }, { focus: true });
   },
   onError: (error) => {
@@ -293,7 +304,9 @@ async function load() {
     fillForm();
     renderTables();
     renderBanner(account.me);
+    privacy.render(state.head);
     form.hidden = false;
+    $('privacy-area').hidden = false;
     $('account-lists').hidden = false;
     $('account-loading').hidden = true;
     return true;
