@@ -34,7 +34,8 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
     assert {n for n, r in merge.items() if r["Type"] == "AWS::Serverless::Function"}.isdisjoint(resources)
     assert "AccountDataPolicy" not in resources
     assert set(resources) == set(merge) - {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests",
-                                           "TableChanges", "MailFeedback", "AccountDataPolicy"}
+                                           "TableChanges", "MailFeedback", "Exports",
+                                           "AccountDataPolicy"}
     assert not deploy.references(resources) & {"RestAPI", "DefaultRole"}
     assert template["Parameters"]["RestApiId"]["Default"] == ""
     # The gateway response exists with the REST API; CloudFront gets its api origin and /api/* behaviour then too.
@@ -60,7 +61,7 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
 def test_the_rehearsal_stack_keeps_only_what_moto_emulates():
     template = deploy.resources_template(SOURCE, rehearsal=True)
     assert set(template["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket", "MailDeadLetterQueue",
-                                          "MailFeedbackQueue"}
+                                          "MailFeedbackQueue", "ExportsQueue", "ExportsDeadLetterQueue"}
     assert not {"FrontendDistributionId", "ValueMailConfigurationSet"} & set(template["Outputs"])
 
 
@@ -76,6 +77,9 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         "ValueMailDeadLetterQueueArn": "arn:aws:sqs:eu-west-3:111122223333:dlq",
         "ValueMailFeedbackQueueArn": "arn:aws:sqs:eu-west-3:111122223333:feedback",
         "MailFeedbackQueueArn": "arn:aws:sqs:eu-west-3:111122223333:feedback",
+        "ValueExportsQueue": "https://sqs.eu-west-3.amazonaws.com/111122223333/exports",
+        "ValueExportsQueueArn": "arn:aws:sqs:eu-west-3:111122223333:exports",
+        "ExportsQueueArn": "arn:aws:sqs:eu-west-3:111122223333:exports",
     }
     variables, policy = deploy.stage_settings(SOURCE, outputs)
     assert variables == {
@@ -84,13 +88,16 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         "TABLE_STREAM_ARN": f"{table}/stream/2026",
         "MAIL_DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/111122223333/dlq",
         "MAIL_FEEDBACK_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:feedback",
+        # « Télécharger mes données »: the API's queue, and the ARN ``@on_sqs_message`` reads at deploy time.
+        "EXPORTS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/111122223333/exports",
+        "EXPORTS_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:exports",
     }
     resources = {r for s in policy["Statement"] for r in (s["Resource"] if isinstance(s["Resource"], list)
                                                           else [s["Resource"]])}
     assert {table, f"{table}/index/*", f"{table}/stream/2026", "arn:aws:s3:::pj/*",
             "arn:aws:ses:eu-west-3:111122223333:identity/d.fr",
             "arn:aws:ses:eu-west-3:111122223333:configuration-set/mails", "arn:aws:sqs:eu-west-3:111122223333:dlq",
-            "arn:aws:sqs:eu-west-3:111122223333:feedback"} <= resources
+            "arn:aws:sqs:eu-west-3:111122223333:feedback", "arn:aws:sqs:eu-west-3:111122223333:exports"} <= resources
     assert not [v for v in _walk(policy) if isinstance(v, dict) and set(v) & {"Ref", "Fn::Sub", "Fn::GetAtt"}]
 
     (tmp_path / ".chalice").mkdir()

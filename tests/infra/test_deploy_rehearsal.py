@@ -36,7 +36,8 @@ BIN = Path(sys.executable).parent
 STAGE = "prod"
 APP = "mon-compte"
 FUNCTIONS = {f"{APP}-{STAGE}", f"{APP}-{STAGE}-housekeeping", f"{APP}-{STAGE}-password_reminders",
-             f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes", f"{APP}-{STAGE}-mail_feedback"}
+             f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes", f"{APP}-{STAGE}-mail_feedback",
+             f"{APP}-{STAGE}-exports"}
 
 
 @pytest.fixture(scope="module")
@@ -166,6 +167,12 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     assert feedback["FunctionArn"] == functions[f"{APP}-{STAGE}-mail_feedback"]["FunctionArn"]
     assert mapping["EventSourceArn"] == stream_arn
     assert mapping["BatchSize"] == 100
+    # « Télécharger mes données »: the exports queue the resources stack created triggers its function.
+    (queue_mapping,) = lambda_.list_event_source_mappings(EventSourceArn=outputs["ExportsQueueArn"])[
+        "EventSourceMappings"]
+    assert outputs["ExportsQueueArn"] == variables["EXPORTS_QUEUE_ARN"]
+    assert queue_mapping["FunctionArn"] == functions[f"{APP}-{STAGE}-exports"]["FunctionArn"]
+    assert functions[f"{APP}-{STAGE}-exports"]["Timeout"] == 300
 
     # The phases after chalice deploy's, one by one. The stream's filter and retries come from infra/resources.json,
     # as in the package route.
