@@ -31,7 +31,8 @@ LINK_LIFETIME = timedelta(minutes=5)
 HIDDEN = frozenset({
     "pk", "sk", "gsi1pk", "gsi1sk", "kind", "version", "expires_at",
     "password_hash", "secret_answer_hash", "confirm_hash", "cancel_hash", "token_hash", "totp_secret", "secret",
-    "recovery_codes", "code_hashes", "object_key",
+    "recovery_codes", "code_hashes", "object_key", "pending_secret", "recovery_hashes", "challenge_hash",
+    "pending_login",
     "decided_by", "waiting_for", "changed_by", "principal_user_id",
 })
 

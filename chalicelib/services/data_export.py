@@ -20,8 +20,11 @@ log = logging.getLogger(__name__)
 # Which item goes under which heading of ``donnees.json``; unknown kinds (added later) go under ``other``.
 SECTIONS = {
     "MEMBERSHIP": "memberships", "SUBSCRIPTION": "subscriptions", "ATTACHMENT": "attachments", "SESSION": "sessions",
-    "EMAIL_CHANGE": "email_changes", "CREDENTIALS": "login",
+    "EMAIL_CHANGE": "email_changes", "CREDENTIALS": "login", "LOGIN_EVENT": "login_history",
 }
+# What « Sécurité et confidentialité » keeps beside the sessions that is the person's (its second factor's secret,
+# recovery codes' hashes and login challenge are not: an allow-list, so a secret added later stays out too).
+SECURITY_SHOWN = ("known_browsers", "totp_enabled_at")
 # Not the person's data: bookkeeping of the portal (the count that enforces the attachments limit, this export).
 SKIPPED = {"ATTACHMENT_COUNT", "EXPORT"}
 SETTINGS = ("language", "notifications", "status", "created_at", "updated_at", "reactivated_at", "deactivated_at",
@@ -61,7 +64,7 @@ def document(user_id: str, items: list[dict], now) -> tuple[dict, list[tuple[str
     """``donnees.json`` and the files to add (archive name, object key), from the items gathered."""
     doc = {"format": "chorus-pro-mon-compte/1", "generated_at": now.isoformat(), "user_id": user_id, "profile": None,
            "settings": None, "login": None, "memberships": [], "subscriptions": [], "attachments": [],
-           "sessions": [], "email_changes": [], "other": {}}
+           "sessions": [], "login_history": [], "security": None, "email_changes": [], "other": {}}
     files = []
     for raw in items:
         kind = raw["kind"]
@@ -73,6 +76,8 @@ def document(user_id: str, items: list[dict], now) -> tuple[dict, list[tuple[str
             doc["profile"] = shown
         elif kind == "CREDENTIALS":
             doc["login"] = shown
+        elif kind == "SECURITY":
+            doc["security"] = {name: shown.get(name) for name in SECURITY_SHOWN}
         elif kind == "ATTACHMENT":
             shown["file"] = data_export.archive_name(raw["file_name"], raw["attachment_id"])
             files.append((shown["file"], raw["object_key"]))

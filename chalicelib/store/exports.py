@@ -12,8 +12,9 @@ from chalicelib.domain.data_export import EXPORT, REQUESTED, STALLED_AFTER
 from chalicelib.domain.errors import ExportInProgress
 from chalicelib.store import attachments
 from chalicelib.store.common import allowed_states, entity
-from chalicelib.store.models import EXPORT_SK, DataExport, Item, RequestCopy, Session, bind, user_pk
+from chalicelib.store.models import EXPORT_SK, DataExport, Item, RequestCopy, bind, user_pk
 from chalicelib.store.security import expiry_keys
+from chalicelib.store.sessions import _session_pk as session_pk
 
 PREFIX = "exports/"
 
@@ -85,12 +86,21 @@ def enqueue(user_id: str) -> None:
 # --- what the archive gathers -----------------------------------------------------------------------------------------
 
 def user_items(user_id: str) -> list[dict]:
-    """Every item of the user's partition but the copies of other people's requests waiting for its decision, and
-    the sessions, as plain JSON values with their ``kind``: two Queries."""
+    """Every item of the user's partition but the copies of other people's requests waiting for its decision, and of
+    its sessions' partition (sessions, login history, second factor), as plain JSON values with their ``kind``: two
+    Queries."""
     bind()
     items = list(Item.query(user_pk(user_id), consistent_read=True, filter_condition=Item.kind != RequestCopy))
-    items.extend(Session.query(f"SESSION#{user_id}", consistent_read=True))
-    return [item.to_simple_dict() for item in items]
+    items.extend(Item.query(session_pk(user_id), consistent_read=True))
+    # force: string sets (the browsers already seen, the recovery codes' hashes) come as lists, sorted.
+    return [{name: sorted(value) if isinstance(value, set | list) and name in _sets(item) else value
+             for name, value in item.to_simple_dict(force=True).items()} for item in items]
+
+
+def _sets(item) -> set[str]:
+    from pynamodb.attributes import UnicodeSetAttribute
+
+    return {name for name, attribute in item.get_attributes().items() if isinstance(attribute, UnicodeSetAttribute)}
 
 
 def read_object(key: str) -> bytes:

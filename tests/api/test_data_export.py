@@ -17,6 +17,7 @@ from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, ask, structure_id
 
 JULIE_FILE = b"\xff\xd8\xff\xe0 julie's own scan"
+SECRETS = []  # the second factor's recovery codes of the current test
 
 
 @pytest.fixture
@@ -77,10 +78,15 @@ def give_julie_an_attachment() -> str:
 @pytest.fixture
 def busy_paul(client, queue):
     """Paul with every kind of item: rattachements (one pending, waiting for Claire), subscriptions, an attachment,
-    sessions, a pending address change, and a copy of Julie's request waiting for his decision in his partition;
-    Julie, on the same structure, has an attachment of her own."""
+    sessions and their login history, a second factor, a pending address change, and a copy of Julie's request
+    waiting for his decision in his partition; Julie, on the same structure, has an attachment of her own."""
+    from tests.api.test_security import enable
+
     paul, julie = login(client, PAUL), login(client, JULIE)
+    send(client, "POST", "/auth/login", {"login": PAUL, "password": "Pas-le-bon-1"})  # a failure in the history
     login(client, PAUL)  # a second session
+    _, codes = enable(client, paul)
+    SECRETS.extend(codes)
     assert ask(client, paul, structure_id(client, paul, "*ebenist*")).status_code == 201
     assert ask(client, julie, structure_id(client, julie, "*renovation*"), services=[]).status_code == 201
     send(client, "POST", "/account/email-change", {"target": "contact_email", "address": "compta@menuiserie.fr"},
@@ -116,6 +122,8 @@ def test_the_archive_holds_every_kind_of_item_and_the_files(client, queue, busy_
     assert attachment["designation"] == "Brochure présentation"
     assert archive.read(attachment["file"]).startswith(b"\xff\xd8")  # the file itself
     assert len(doc["sessions"]) == 2 and all(s["created_at"] for s in doc["sessions"])
+    assert {line["event"] for line in doc["login_history"]} >= {"LOGIN", "FAILURE", "SECOND_FACTOR_ON"}
+    assert doc["security"]["totp_enabled_at"] and doc["security"]["known_browsers"] is not None
     assert doc["email_changes"][0]["new_address"] == "compta@menuiserie.fr"
     (mail,) = [m for m in sent_mails() if m["Subject"] == "Vos données Chorus Pro sont prêtes"]
     assert mail["To"] == "contact@menuiserie.fr"
@@ -138,9 +146,12 @@ def test_the_archive_holds_nothing_of_anyone_else_nor_any_secret(client, queue, 
     assert JULIE_FILE not in everything
     # Secrets and the table's own keys stay home.
     raw = json.dumps(table_items())
-    for secret in ("argon2", "password_hash", "secret_answer_hash", "confirm_hash", "cancel_hash", "USER#", "TOKEN#"):
+    totp_secret = next(i["totp_secret"]["S"] for i in table_items() if "totp_secret" in i)
+    for secret in ("argon2", "password_hash", "secret_answer_hash", "confirm_hash", "cancel_hash", "totp_secret",
+                   "recovery_hashes", "USER#", "TOKEN#", "SESSION#", totp_secret, *SECRETS):
         assert secret not in text, secret
-    assert "argon2" in raw  # the check above could fail: the hashes are in the table
+    assert "argon2" in raw and totp_secret in raw  # the checks above could fail: the secrets are in the table
+    SECRETS.clear()
 
 
 def test_one_export_at_a_time(client, queue):
