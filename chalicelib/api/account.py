@@ -62,6 +62,17 @@ def deactivate(session, body, **_):
 
 # « Sécurité et confidentialité »: verified address change and data export (issue 13) -------------------------------
 
+@endpoint(blueprint, "/account/privacy", "GET", response="PrivacyView")
+def read_privacy(session, **_):
+    """What « Sécurité et confidentialité » shows of the address change and the data export: two requests."""
+    from chalicelib.api import schemas
+    from chalicelib.api.shapes import data_export_view, email_change_view
+    from chalicelib.store import exports
+
+    change, export = exports.privacy_items(session.user_id)
+    return schemas.PrivacyView(email_change=email_change_view(change), data_export=data_export_view(export))
+
+
 @endpoint(blueprint, "/account/email-change", "POST", body="EmailChangeRequest", response="EmailChangeView",
           status=202, labels="email_change")
 def request_email_change(session, body, **_):

@@ -901,6 +901,11 @@ class DataExportView(Response):
     size: int | None
 
 
+class PrivacyView(Response):
+    email_change: EmailChangeView | None
+    data_export: DataExportView | None
+
+
 class DataExportLink(Response):
     url: str
     expires_at: datetime

@@ -27,6 +27,21 @@ def get(user_id: str) -> entities.DataExport | None:
         return None
 
 
+def privacy_items(user_id: str) -> tuple[entities.EmailChange | None, entities.DataExport | None]:
+    """The address change and the export of « Sécurité et confidentialité »: one BatchGetItem."""
+    from chalicelib.store.models import EMAIL_CHANGE_SK, EmailChange
+
+    bind()
+    change = export = None
+    for item in Item.batch_get([(user_pk(user_id), EMAIL_CHANGE_SK), (user_pk(user_id), EXPORT_SK)],
+                               consistent_read=True):
+        if isinstance(item, EmailChange):
+            change = entity(entities.EmailChange, item)
+        elif isinstance(item, DataExport):
+            export = entity(entities.DataExport, item)
+    return change, export
+
+
 def request(user_id: str, now: datetime) -> None:
     """One export at a time: the write holds only if none is being built (or the one being built stalled)."""
     bind()

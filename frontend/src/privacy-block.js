@@ -1,9 +1,9 @@
-// « Sécurité et confidentialité » in « Mon Compte » (issue 13):
+// Issue 13, on « Mon Compte » and « Sécurité et confidentialité » (each page has the parts it shows):
 // - a new contact or login address waits for its confirmation (« En attente de confirmation : … ») and may be
 //   withdrawn (« Annuler la modification », DELETE /api/account/email-change);
 // - « Modifier mon identifiant de connexion » (POST /api/account/email-change, target login);
-// - « Télécharger mes données »: POST /api/account/export, then GET /api/account/export/link until the archive is
-//   ready (a link valid five minutes, asked for again on each click).
+// - « Télécharger mes données »: POST /api/account/export, then GET /api/account/privacy until the archive is ready;
+//   « Télécharger l'archive » asks GET /api/account/export/link for a link valid five minutes on each click.
 import { api, ApiError } from './api.js';
 import { createFormErrors, handleSubmit, showApiError } from './forms.js';
 import { formatDateTime, t } from './i18n.js';
@@ -13,7 +13,7 @@ import { $, button, el } from './ui.js';
 const POLL_MS = 3000;
 const POLL_LIMIT = 40; // two minutes: the mail says when it is ready after that
 
-export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
+export function createPrivacyBlock() {
   let change = null;
   let exportState = null;
   let polling = null;
@@ -22,6 +22,7 @@ export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
   function renderChange() {
     for (const target of ['contact_email', 'login']) {
       const box = $(target === 'login' ? 'login-change-pending' : 'email-change-pending');
+      if (!box) continue;
       if (!change || change.target !== target) {
         box.replaceChildren();
         continue;
@@ -51,7 +52,6 @@ export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
         body: [t('privacy.withdrawn')],
       }));
       box.firstChild.focus();
-      onWithdrawn();
     } catch (error) {
       withdraw.disabled = false;
       showApiError(box, error);
@@ -60,25 +60,27 @@ export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
 
   // ------------------------------------------------------------ « Modifier mon identifiant de connexion »
   const loginForm = $('login-change-form');
-  const loginFeedback = $('login-change-feedback');
-  const loginErrors = createFormErrors({
-    feedback: loginFeedback, alertId: 'login-change-errors',
-    fields: () => [['address', 'new-login', 'privacy.new_login'], ['target', 'new-login', 'privacy.new_login']],
-  });
-  handleSubmit(loginForm, {
-    errors: loginErrors,
-    feedback: loginFeedback,
-    send: () => api.post('/api/account/email-change', { target: 'login', address: $('new-login').value.trim() }),
-    onSuccess: (answer) => {
-      change = answer;
-      $('new-login').value = '';
-      renderChange();
-      showAlert(loginFeedback, {
-        type: 'success', id: 'login-change-sent', role: 'status', title: t('privacy.sent_title'),
-        body: [t('privacy.sent', { address: answer.new_address })],
-      }, { focus: true });
-    },
-  });
+  if (loginForm) {
+    const loginFeedback = $('login-change-feedback');
+    const loginErrors = createFormErrors({
+      feedback: loginFeedback, alertId: 'login-change-errors',
+      fields: () => [['address', 'new-login', 'privacy.new_login'], ['target', 'new-login', 'privacy.new_login']],
+    });
+    handleSubmit(loginForm, {
+      errors: loginErrors,
+      feedback: loginFeedback,
+      send: () => api.post('/api/account/email-change', { target: 'login', address: $('new-login').value.trim() }),
+      onSuccess: (answer) => {
+        change = answer;
+        $('new-login').value = '';
+        renderChange();
+        showAlert(loginFeedback, {
+          type: 'success', id: 'login-change-sent', role: 'status', title: t('privacy.sent_title'),
+          body: [t('privacy.sent', { address: answer.new_address })],
+        }, { focus: true });
+      },
+    });
+  }
 
   // ------------------------------------------------------------ « Télécharger mes données »
   const exportButton = $('export-button');
@@ -87,6 +89,7 @@ export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
   const exportFeedback = $('export-feedback');
 
   function renderExport() {
+    if (!exportButton) return;
     const status = exportState?.status;
     let text = '';
     if (status === 'DEMANDEE') text = t('privacy.export_requested', { date: formatDateTime(exportState.requested_at) });
@@ -100,12 +103,12 @@ export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
 
   function poll(round = 0) {
     clearTimeout(polling);
-    if (exportState?.status !== 'DEMANDEE' || round >= POLL_LIMIT) return;
+    if (!exportButton || exportState?.status !== 'DEMANDEE' || round >= POLL_LIMIT) return;
     polling = setTimeout(async () => {
       try {
-        const account = await api.get('/api/account');
-        if (account.data_export?.status !== 'DEMANDEE') {
-          exportState = account.data_export;
+        const view = await api.get('/api/account/privacy');
+        if (view.data_export?.status !== 'DEMANDEE') {
+          exportState = view.data_export;
           renderExport();
           return;
         }
@@ -116,47 +119,49 @@ export function createPrivacyBlock({ onWithdrawn = () => {} } = {}) {
     }, POLL_MS);
   }
 
-  exportButton.addEventListener('click', async () => {
-    if (exportButton.disabled) return;
-    exportButton.disabled = true;
-    exportFeedback.replaceChildren();
-    try {
-      exportState = await api.post('/api/account/export', {});
-      renderExport();
-      poll();
-    } catch (error) {
-      exportButton.disabled = false;
-      showApiError(exportFeedback, error);
-    }
-  });
-
-  downloadButton.addEventListener('click', async () => {
-    if (downloadButton.disabled) return;
-    downloadButton.disabled = true;
-    exportFeedback.replaceChildren();
-    try {
-      const link = await api.get('/api/account/export/link');
-      showAlert(exportFeedback, {
-        type: 'info', id: 'export-started', role: 'status', title: t('privacy.export_download'),
-        body: [t('privacy.export_started')],
-      });
-      window.location.assign(link.url);
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) {
-        exportState = null;
+  if (exportButton) {
+    exportButton.addEventListener('click', async () => {
+      if (exportButton.disabled) return;
+      exportButton.disabled = true;
+      exportFeedback.replaceChildren();
+      try {
+        exportState = await api.post('/api/account/export', {});
         renderExport();
+        poll();
+      } catch (error) {
+        exportButton.disabled = false;
+        showApiError(exportFeedback, error);
       }
-      showApiError(exportFeedback, error);
-    } finally {
-      downloadButton.disabled = false;
-    }
-  });
+    });
+
+    downloadButton.addEventListener('click', async () => {
+      if (downloadButton.disabled) return;
+      downloadButton.disabled = true;
+      exportFeedback.replaceChildren();
+      try {
+        const link = await api.get('/api/account/export/link');
+        showAlert(exportFeedback, {
+          type: 'info', id: 'export-started', role: 'status', title: t('privacy.export_download'),
+          body: [t('privacy.export_started')],
+        });
+        window.location.assign(link.url);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) {
+          exportState = null;
+          renderExport();
+        }
+        showApiError(exportFeedback, error);
+      } finally {
+        downloadButton.disabled = false;
+      }
+    });
+  }
 
   return {
-    /** From GET /api/account (or a PUT's answer: ``email_change`` only). */
-    render(account) {
-      change = account.email_change || null;
-      if ('data_export' in account) exportState = account.data_export || null;
+    /** From GET /api/account or GET /api/account/privacy: { email_change, data_export }. */
+    render(view) {
+      change = view.email_change || null;
+      if ('data_export' in view) exportState = view.data_export || null;
       renderChange();
       renderExport();
       poll();

@@ -218,3 +218,15 @@ def test_the_job_ignores_a_message_without_a_request(client, queue):
 
     assert exports.handle([json.dumps({"user_id": accounts.find_user_id(PAUL)})]) == 0
     assert not [m for m in sent_mails() if "prêtes" in m["Subject"]]
+
+
+def test_the_privacy_view_costs_two_requests_and_shows_only_ones_own(client, queue, dynamodb_calls):
+    paul, julie = login(client, PAUL), login(client, JULIE)
+    send(client, "POST", "/account/email-change", {"target": "login", "address": "paul@dupont-bois.fr"}, cookie=paul)
+    request_export(client, paul)
+    dynamodb_calls.clear()
+    view = body(send(client, "GET", "/account/privacy", cookie=paul))
+    assert dynamodb_calls == ["GetItem", "BatchGetItem"]
+    assert (view["email_change"]["new_address"], view["data_export"]["status"]) == ("paul@dupont-bois.fr", "DEMANDEE")
+    assert body(send(client, "GET", "/account/privacy", cookie=julie)) == {"email_change": None, "data_export": None}
+    assert send(client, "GET", "/account/privacy").status_code == 401

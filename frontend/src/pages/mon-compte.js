@@ -171,7 +171,8 @@ function renderTables({ memberships = true } = {}) {
   attachmentsBlock.update(state.lists.attachments);
 }
 
-// « Sécurité et confidentialité » (issue 13): the pending address change, the login's change, the data export.
+// Issue 13: a new address waiting for its confirmation, next to its field (the login's change and the data export are
+// on « Sécurité et confidentialité »).
 const privacy = createPrivacyBlock();
 
 // A language switch re-renders what JavaScript wrote (static text is handled by i18n).
@@ -306,7 +307,6 @@ async function load() {
     renderBanner(account.me);
     privacy.render(state.head);
     form.hidden = false;
-    $('privacy-area').hidden = false;
     $('account-lists').hidden = false;
     $('account-loading').hidden = true;
     return true;

@@ -3,10 +3,12 @@
 // « Fermer » -> POST /api/account/sessions/{id}/close; « Fermer toutes les autres sessions » -> .../close-others.
 // Double authentification: POST /api/account/second-factor/setup (QR code + secret), then POST
 // /api/account/second-factor {code} -> the ten recovery codes, shown once; off: POST .../second-factor/off.
+// Issue 13's sections (the login's verified change, « Télécharger mes données ») read GET /api/account/privacy.
 import { api, goToLogin } from '../api.js';
 import { createFormErrors, handleSubmit, showApiError } from '../forms.js';
 import { formatShortDateTime, onLangChange, setLang, t } from '../i18n.js';
 import { markReady, renderBanner, showAlert, startPage } from '../layout.js';
+import { createPrivacyBlock } from '../privacy-block.js';
 import { $, button, el, emptyRow, td } from '../ui.js';
 
 startPage();
@@ -164,17 +166,24 @@ handleSubmit(disableForm, {
   },
 });
 
+const privacy = createPrivacyBlock();
+
 onLangChange(() => {
   if (state.view) render();
+  if (state.privacy) privacy.render(state.privacy);
 });
 
 (async () => {
   try {
-    const [me, view] = await Promise.all([api.get('/api/me'), api.get('/api/account/security')]);
+    const [me, view, privacyView] = await Promise.all([
+      api.get('/api/me'), api.get('/api/account/security'), api.get('/api/account/privacy'),
+    ]);
     setLang(me.language);
     renderBanner(me);
     state.view = view;
+    state.privacy = privacyView;
     render();
+    privacy.render(privacyView);
     $('security-content').hidden = false;
     if (window.location.hash === '#second-factor') $('totp-title').focus();
   } catch (error) {
