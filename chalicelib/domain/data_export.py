@@ -62,3 +62,23 @@ def archive_name(file_name: str, attachment_id: str) -> str:
     """Where an attachment's file goes in the archive: its id first, so that two files of the same name never
     overwrite each other."""
     return f"pieces-jointes/{attachment_id}-{file_name}"
+
+
+# What names a person in an event's sentence (``domain.events``' params): the subject, and who made the change.
+_PERSON_PARAMS = {"subject_id": "person", "actor_id": "actor"}
+
+
+def own_event(attributes: dict, user_id: str) -> dict | None:
+    """An event of the user's feed or requests as the archive shows it: only those it is the subject or the author of,
+    without the other party's id or name (a manager's validation keeps its structure and date, not the manager)."""
+    if user_id not in (attributes.get("subject_id"), attributes.get("actor_id")):
+        return None
+    shown = clean(attributes)
+    params = dict(shown.get("params") or {})
+    for id_name, param in _PERSON_PARAMS.items():
+        if shown.get(id_name) != user_id:
+            shown.pop(id_name, None)
+            params.pop(param, None)
+    if "params" in shown:
+        shown["params"] = params
+    return shown

@@ -79,3 +79,17 @@ def test_clean_leaves_out_secrets_keys_and_other_people_at_any_depth():
 def test_two_attachments_of_the_same_name_get_two_places_in_the_archive():
     assert data_export.archive_name("devis.pdf", "a1") != data_export.archive_name("devis.pdf", "b2")
     assert data_export.archive_name("devis.pdf", "a1") == "pieces-jointes/a1-devis.pdf"
+
+
+def test_an_event_keeps_the_users_own_part_only():
+    validated = {"kind": "EVENT", "event_kind": "MEMBERSHIP_VALIDATED", "subject_id": "julie", "actor_id": "paul",
+                 "structure_id": "s1", "params": {"person": "Julie LEROY", "actor": "Paul DUPONT",
+                                                  "structure": "Menuiserie Dupont"}, "pk": "FEED#julie"}
+    assert data_export.own_event(validated, "julie") == {
+        "event_kind": "MEMBERSHIP_VALIDATED", "subject_id": "julie", "structure_id": "s1",
+        "params": {"person": "Julie LEROY", "structure": "Menuiserie Dupont"}}
+    as_actor = data_export.own_event(validated, "paul")
+    assert as_actor["actor_id"] == "paul" and "subject_id" not in as_actor
+    assert as_actor["params"] == {"actor": "Paul DUPONT", "structure": "Menuiserie Dupont"}
+    # A request of someone else in a manager's feed: not the manager's data.
+    assert data_export.own_event(validated, "marc") is None
