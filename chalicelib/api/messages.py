@@ -313,6 +313,8 @@ MESSAGES = {
         "conservée.",
         "email_change_taken": "Cette adresse électronique est déjà l'identifiant de connexion d'un autre compte : la "
         "modification ne peut pas être confirmée. Rien n'a été modifié.",
+        "email_change_locked": "Votre dernière modification d'adresse électronique peut encore être annulée par "
+        "l'ancienne adresse jusqu'au {until} : une nouvelle modification sera possible ensuite. Rien n'a été envoyé.",
         "export_in_progress": "Une archive de vos données est déjà en préparation : vous recevrez un courriel dès "
         "qu'elle sera prête.",
         "export_not_ready": "Aucune archive de vos données n'est disponible : demandez-en une nouvelle.",
@@ -451,6 +453,8 @@ MESSAGES = {
         "email_change.cancelled": "The e-mail address change is cancelled: the previous address is kept.",
         "email_change_taken": "This e-mail address is already another account's login: the change cannot be "
         "confirmed. Nothing was changed.",
+        "email_change_locked": "Your last e-mail address change may still be cancelled by the previous address until "
+        "{until}: a new change will be possible then. Nothing was sent.",
         "export_in_progress": "An archive of your data is already being prepared: you will get a mail as soon as it "
         "is ready.",
         "export_not_ready": "No archive of your data is available: ask for a new one.",

@@ -14,8 +14,8 @@ PENDING = "EN_ATTENTE"
 CONFIRMED = "CONFIRMEE"
 
 EMAIL_CHANGE = StateMachine("email_change", (PENDING, CONFIRMED), {
-    # A new request replaces a pending one (its links die with it); a confirmed change keeps its cancel link until
-    # then, and a new request takes its place too.
+    # A new request replaces a pending one (its links die with it); a confirmed one only once the old address's
+    # cancel link has expired (``locked``): replacing it sooner would kill that link, the old owner's way back.
     "request": ((ABSENT, PENDING, CONFIRMED), PENDING),
     "confirm": ((PENDING,), CONFIRMED),
 })
@@ -51,3 +51,8 @@ def pending_shown(change, now) -> bool:
 
 def cancellable(change, now) -> bool:
     return change is not None and now < change.cancel_until
+
+
+def locked(change, now) -> bool:
+    """A confirmed change the old address may still cancel: no new change until then."""
+    return change is not None and change.status == CONFIRMED and cancellable(change, now)

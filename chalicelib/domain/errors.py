@@ -244,6 +244,13 @@ class AddressTaken(DomainError):
     kind = Kind.CONFLICT
 
 
+class EmailChangeLocked(DomainError):
+    """A confirmed change may still be cancelled by the old address (``until``): another one would kill that link."""
+
+    code = "email_change_locked"
+    kind = Kind.CONFLICT
+
+
 class ExportInProgress(DomainError):
     """An archive is being built already: one at a time."""
 

@@ -4,6 +4,7 @@ answers the same as for a free one: the confirmation then fails, and says why, t
 
 import dataclasses
 import logging
+from zoneinfo import ZoneInfo
 
 from chalicelib.domain import clock, entities
 from chalicelib.domain.email_change import (
@@ -14,7 +15,7 @@ from chalicelib.domain.email_change import (
     cancellable,
     check_request,
 )
-from chalicelib.domain.errors import AddressTaken, InvalidInput, InvalidLink, NotAuthenticated
+from chalicelib.domain.errors import AddressTaken, EmailChangeLocked, InvalidInput, InvalidLink, NotAuthenticated
 from chalicelib.mail import sender
 from chalicelib.services import tokens
 from chalicelib.services.auth import CurrentSession, end_all_sessions
@@ -41,7 +42,12 @@ def request_change(user_id: str, target: str, address: str | None,
         status=EMAIL_CHANGE.transition("request").target, requested_at=now, confirm_until=now + CONFIRM_LIFETIME,
         cancel_until=now + CANCEL_LIFETIME, confirm_hash=confirm_hash, cancel_hash=cancel_hash,
     )
-    email_changes.save(change)
+    if not email_changes.save(change):
+        for token_hash in (confirm_hash, cancel_hash):
+            email_changes.drop_token(token_hash)
+        previous = email_changes.get(user_id)
+        until = (previous.cancel_until if previous else now).astimezone(ZoneInfo("Europe/Paris"))
+        raise EmailChangeLocked(until=until.strftime("%d/%m/%Y %H:%M"))
     context = {"target": target, "new_address": new_address, "old_address": current}
     # The confirmation goes to the new address only: the recipient is the profile with that address.
     sender.send("changement_adresse_confirmation", dataclasses.replace(profile, contact_email=new_address),

@@ -33,13 +33,25 @@ def get(user_id: str) -> entities.EmailChange | None:
         return None
 
 
-def save(change: entities.EmailChange) -> None:
-    """The new request, in place of any earlier one (whose links then match nothing): filed for housekeeping under
-    the day its cancel link dies."""
+def save(change: entities.EmailChange) -> bool:
+    """The new request, in place of any earlier one (whose links then match nothing), unless a confirmed change may
+    still be cancelled (``domain.email_change.locked``): False then. Filed for housekeeping under the day its cancel
+    link dies."""
+    from pynamodb.exceptions import PutError
+
     bind()
     pk = user_pk(change.user_id)
     item = EmailChange(pk, EMAIL_CHANGE_SK, **vars(change), **expiry_keys(change.cancel_until, pk, EMAIL_CHANGE_SK))
-    item.save(condition=allowed_states(EmailChange, EmailChange.status, EMAIL_CHANGE.transition("request")))
+    # The starting states of ``request``, written out: a confirmed change only once its cancel link has expired.
+    condition = (EmailChange.pk.does_not_exist() | (EmailChange.status == PENDING)
+                 | (EmailChange.cancel_until <= change.requested_at))
+    try:
+        item.save(condition=condition)
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def _token_delete(transaction, token_hash: str, must_exist: bool) -> None:
@@ -123,3 +135,9 @@ def withdraw(user_id: str) -> bool:
     OneTimeToken(_token_pk(change.confirm_hash), "TOKEN").delete()
     OneTimeToken(_token_pk(change.cancel_hash), "TOKEN").delete()
     return True
+
+
+def drop_token(token_hash: str) -> None:
+    """A link issued for a request that could not be recorded."""
+    bind()
+    OneTimeToken(_token_pk(token_hash), "TOKEN").delete()

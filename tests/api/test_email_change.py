@@ -270,3 +270,22 @@ def test_a_confirmation_link_does_not_cancel_and_a_cancel_link_does_not_confirm(
     assert body(cancel(client, confirm_token))["code"] == "invalid_link"
     assert body(confirm(client, paul, cancel_token))["code"] == "invalid_link"
     assert profile(client, paul)["email_change"]["new_address"] == NEW_CONTACT
+
+
+def test_no_new_change_while_the_old_address_may_still_undo_a_confirmed_one(client, paul, frozen_clock):
+    """Replacing a confirmed change would kill the old address's cancel link: whoever took the account could then keep
+    it. A new change is possible once that link has expired."""
+    ask(client, paul, "contact_email", NEW_CONTACT)
+    cancel_token = token_in(mails_to(PAUL_CONTACT)[-1])
+    assert confirm(client, paul, token_in(mails_to(NEW_CONTACT)[-1])).status_code == 200
+    before, mails = table_items(), len(sent_mails())
+    refused = ask(client, paul, "login", NEW_LOGIN)
+    assert (refused.status_code, body(refused)["code"]) == (409, "email_change_locked")
+    assert "jusqu'au 04/12/2026 10:00" in body(refused)["message"]
+    assert table_items() == before and len(sent_mails()) == mails
+    assert cancel(client, cancel_token).status_code == 200  # the old address's link still works
+    # A week later, a confirmed change no longer holds the next one back.
+    ask(client, login(client, PAUL), "contact_email", NEW_CONTACT)
+    assert confirm(client, login(client, PAUL), token_in(mails_to(NEW_CONTACT)[-1])).status_code == 200
+    frozen_clock.set_now(NOW + timedelta(days=7))
+    assert ask(client, login(client, PAUL), "login", NEW_LOGIN).status_code == 202
