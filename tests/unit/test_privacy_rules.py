@@ -93,3 +93,26 @@ def test_an_event_keeps_the_users_own_part_only():
     assert as_actor["params"] == {"actor": "Paul DUPONT", "structure": "Menuiserie Dupont"}
     # A request of someone else in a manager's feed: not the manager's data.
     assert data_export.own_event(validated, "marc") is None
+
+
+def test_the_document_files_each_kind_under_its_heading_and_keeps_secrets_out():
+    from chalicelib.services.data_export import document
+
+    items = [
+        {"kind": "USER", "pk": "USER#u", "sk": "PROFILE", "login": "a@b.fr", "language": "FR", "notifications": True},
+        {"kind": "CREDENTIALS", "password_hash": "$argon2id$x", "secret_answer_hash": "$argon2id$y",
+         "last_login_at": "2026-11-27"},
+        {"kind": "SECURITY", "totp_secret": "JBSWY3DP", "recovery_hashes": ["h1"], "pending_login": "{}",
+         "known_browsers": ["Firefox|Linux"], "totp_enabled_at": "2026-11-27", "future_secret": "s"},
+        {"kind": "ATTACHMENT", "attachment_id": "a1", "file_name": "devis.pdf", "object_key": "users/u/a1"},
+        {"kind": "ATTACHMENT_COUNT", "count": 1},
+        {"kind": "SOMETHING_NEW", "value": 1, "password_hash": "x"},
+    ]
+    doc, files = document("u", items, NOW)
+    assert doc["profile"] == {"login": "a@b.fr"} and doc["settings"]["language"] == "FR"
+    assert doc["login"] == {"last_login_at": "2026-11-27"}
+    assert doc["security"] == {"known_browsers": ["Firefox|Linux"], "totp_enabled_at": "2026-11-27"}
+    assert doc["attachments"] == [{"attachment_id": "a1", "file_name": "devis.pdf",
+                                   "file": "pieces-jointes/a1-devis.pdf"}]
+    assert files == [("pieces-jointes/a1-devis.pdf", "users/u/a1")]
+    assert doc["other"] == {"something_new": [{"value": 1}]}
