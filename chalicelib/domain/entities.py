@@ -284,6 +284,7 @@ class OneTimeToken:
     purpose: str
     user_id: str
     expires_at: datetime
+    ref: str | None = None
 
 
 @dataclass
@@ -306,8 +307,7 @@ class EmailChange:
     requested_at: datetime
     confirm_until: datetime
     cancel_until: datetime
-    confirm_hash: str
-    cancel_hash: str
+    change_id: str  # the ``ref`` of its links
     confirmed_at: datetime | None = None
 
 

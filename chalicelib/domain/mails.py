@@ -25,7 +25,8 @@ CLAIM_LEASE = timedelta(minutes=2)
 KEEP_FOR = timedelta(days=7)  # then the item expires (TTL; the housekeeping job locally)
 
 # One-time links the mailer issues when it sends, so that no raw token is ever written to the table.
-LINK_PURPOSES = ("ACTIVATION", "RESET", "UNLOCK", "REACTIVATION")
+LINK_PURPOSES = ("ACTIVATION", "RESET", "UNLOCK", "REACTIVATION",
+                 "EMAIL_CHANGE", "EMAIL_CHANGE_CANCEL")  # issue 13: tied to their change by ``link_ref``
 # What SES says of an address that must get no more mails (a permanent bounce, a complaint).
 BOUNCE, COMPLAINT = "BOUNCE", "COMPLAINT"
 

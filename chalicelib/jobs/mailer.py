@@ -58,7 +58,7 @@ def send_one(mail_id: str, deadline=None) -> int:
         if profile is None:
             outbox.finish(mail_id, "skip", now, "no such user")
             return 0
-        if not item.to_login and profile.contact_bounces:
+        if not item.to_login and not item.to_address and profile.contact_bounces:
             # The login address still gets what gives access to the account (the person asked for it, and it is the
             # only way in); the contact address gets nothing more until it is changed.
             log.info("mail %s to user %s skipped: its contact address bounces", item.template, item.user_id)
@@ -69,8 +69,8 @@ def send_one(mail_id: str, deadline=None) -> int:
         if item.link_purpose:
             from chalicelib.services import tokens
 
-            context["link"] = tokens.issue(item.link_purpose, item.user_id)
-        sender.deliver(item.template, profile, context, item.to_login, mail_id)
+            context["link"] = tokens.issue(item.link_purpose, item.user_id, context.get("link_ref"))
+        sender.deliver(item.template, profile, context, item.to_login, mail_id, item.to_address)
     except Exception as error:
         if _failed(item, error, now):
             return 0  # parked: the dead-letter queue has it, the batch goes on

@@ -85,10 +85,12 @@ def load_context(text: str) -> dict:
     return json.loads(text, object_hook=_restore)
 
 
-def outbox_item(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None):
+def outbox_item(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None,
+                address: str | None = None):
     """The outbox item of a mail to ``recipient`` (a profile or a user id). ``link`` names the purpose of a one-time
     link (``ACTIVATION``, ``RESET``, ``UNLOCK``, ``REACTIVATION``) that the mailer issues when it sends: the item never
-    holds a raw token, and a link given in ``context`` is refused for that reason."""
+    holds a raw token, and a link given in ``context`` is refused for that reason (``link_ref`` in the context names
+    what the link acts on). ``address``: an address that is not the profile's (a new one to confirm)."""
     from chalicelib.domain import clock
     from chalicelib.domain.mails import LINK_PURPOSES
     from chalicelib.store import outbox
@@ -102,7 +104,7 @@ def outbox_item(name: str, recipient, context: dict, to_login: bool = False, lin
     # Ids sort as the mails were queued (the real clock, not the domain's, which tests freeze): what reads the outbox
     # in bulk (the tests, the local stack's restart) sends them in that order.
     mail_id = f"{time.time_ns():016x}{uuid.uuid4().hex[:16]}"
-    return outbox.new_item(mail_id, name, user_id, to_login, text, link, clock.now())
+    return outbox.new_item(mail_id, name, user_id, to_login, text, link, clock.now(), address)
 
 
 def queue(transaction, name: str, recipient, context: dict, to_login: bool = False, link: str | None = None) -> None:
@@ -137,11 +139,15 @@ def send(name: str, recipient, context: dict, to_login: bool = False, link: str 
     return True
 
 
-def deliver(name: str, recipient, context: dict, to_login: bool, mail_id: str) -> str:
+def deliver(name: str, recipient, context: dict, to_login: bool, mail_id: str, address: str | None = None) -> str:
     """Render and hand the mail to SES now (the mailer's step); returns the address. Raises if SES refuses it. Tagged
     with its user and which address it went to, so that a bounce finds the profile without any index."""
     language = "en" if getattr(recipient, "language", "FR") == "EN" else "fr"
-    address = recipient.login if to_login else recipient.contact_email
+    kind = "login" if to_login else "contact"
+    if address:
+        kind = "other"  # not the profile's: a bounce there marks nothing
+    else:
+        address = recipient.login if to_login else recipient.contact_email
     subject, text, html = render(name, language, {**context, "recipient": recipient})
     message = EmailMessage()
     message["Subject"] = subject
@@ -156,7 +162,7 @@ def deliver(name: str, recipient, context: dict, to_login: bool, mail_id: str) -
         "Destination": {"ToAddresses": [address]},
         "Content": {"Raw": {"Data": message.as_bytes()}},
         "EmailTags": [{"Name": "user", "Value": recipient.user_id},
-                      {"Name": "address", "Value": "login" if to_login else "contact"},
+                      {"Name": "address", "Value": kind},
                       {"Name": "mail", "Value": mail_id}],
     }
     if settings.mail_configuration_set():

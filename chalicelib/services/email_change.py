@@ -2,8 +2,8 @@
 it; the old address is told and may cancel it for 7 days. Asking for an address another account uses as its login
 answers the same as for a free one: the confirmation then fails, and says why, to the one who owns the new address."""
 
-import dataclasses
 import logging
+import secrets
 from zoneinfo import ZoneInfo
 
 from chalicelib.domain import clock, entities
@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 def request_change(user_id: str, target: str, address: str | None,
                    profile: entities.UserProfile | None = None) -> entities.EmailChange:
-    """Record the change and mail both addresses; nothing of the profile changes yet."""
+    """Record the change with its two mails (one transaction); nothing of the profile changes yet. The mailer issues
+    each mail's link when it sends it, tied to this change by ``link_ref``."""
     profile = profile or accounts.get_profile(user_id)
     if profile is None:
         raise NotAuthenticated()
@@ -35,24 +36,25 @@ def request_change(user_id: str, target: str, address: str | None,
     if problems:
         raise InvalidInput(fields=problems)
     now = clock.now()
-    confirm_link, confirm_hash = tokens.issue_with_hash("EMAIL_CHANGE", user_id)
-    cancel_link, cancel_hash = tokens.issue_with_hash("EMAIL_CHANGE_CANCEL", user_id)
     change = entities.EmailChange(
         user_id=user_id, target=target, old_address=current, new_address=new_address,
         status=EMAIL_CHANGE.transition("request").target, requested_at=now, confirm_until=now + CONFIRM_LIFETIME,
-        cancel_until=now + CANCEL_LIFETIME, confirm_hash=confirm_hash, cancel_hash=cancel_hash,
+        cancel_until=now + CANCEL_LIFETIME, change_id=secrets.token_hex(16),
     )
-    if not email_changes.save(change):
-        for token_hash in (confirm_hash, cancel_hash):
-            email_changes.drop_token(token_hash)
+    context = {"target": target, "new_address": new_address, "old_address": current, "link_ref": change.change_id}
+    mails = [
+        # The confirmation goes to the new address only, the notice to the old one (the login's for a login).
+        sender.outbox_item("changement_adresse_confirmation", profile, context, link="EMAIL_CHANGE",
+                           address=new_address),
+        sender.outbox_item("changement_adresse_avis", profile, context, to_login=target == "login",
+                           link="EMAIL_CHANGE_CANCEL"),
+    ]
+    try:
+        email_changes.save(change, mails)
+    except email_changes.ChangeLocked:
         previous = email_changes.get(user_id)
         until = (previous.cancel_until if previous else now).astimezone(ZoneInfo("Europe/Paris"))
-        raise EmailChangeLocked(until=until.strftime("%d/%m/%Y %H:%M"))
-    context = {"target": target, "new_address": new_address, "old_address": current}
-    # The confirmation goes to the new address only: the recipient is the profile with that address.
-    sender.send("changement_adresse_confirmation", dataclasses.replace(profile, contact_email=new_address),
-                {**context, "link": confirm_link})
-    sender.send("changement_adresse_avis", profile, {**context, "link": cancel_link}, to_login=target == "login")
+        raise EmailChangeLocked(until=until.strftime("%d/%m/%Y %H:%M")) from None
     log.info("address change (%s) requested by user %s", target, user_id)
     return change
 
@@ -71,8 +73,7 @@ def confirm(current: CurrentSession, token: str) -> entities.UserProfile:
         raise InvalidLink()
     change = email_changes.get(current.user_id)
     now = clock.now()
-    if change is None or change.status != PENDING or change.confirm_hash != item.token_hash \
-            or now >= change.confirm_until:
+    if change is None or change.status != PENDING or change.change_id != item.ref or now >= change.confirm_until:
         raise InvalidLink()
     profile = accounts.get_profile(current.user_id)
     if profile is None:
@@ -82,7 +83,7 @@ def confirm(current: CurrentSession, token: str) -> entities.UserProfile:
         if holder is not None and holder != current.user_id:
             raise AddressTaken()
     try:
-        email_changes.confirm(change, profile.version, now)
+        email_changes.confirm(change, item.token_hash, profile.version, now)
     except InvalidLink:
         # Either the link was used meanwhile, or another account took the login between the check and the write.
         if change.target == "login" and accounts.find_user_id(change.new_address) not in (None, current.user_id):
@@ -101,14 +102,14 @@ def cancel(token: str) -> None:
     item = tokens.peek("EMAIL_CHANGE_CANCEL", token)
     change = email_changes.get(item.user_id)
     now = clock.now()
-    if change is None or change.cancel_hash != item.token_hash or not cancellable(change, now):
+    if change is None or change.change_id != item.ref or not cancellable(change, now):
         raise InvalidLink()
     profile = accounts.get_profile(item.user_id)
     if profile is None:
         raise InvalidLink()
     undone = change.status != PENDING
     try:
-        email_changes.cancel(change, profile.version, now)
+        email_changes.cancel(change, item.token_hash, profile.version, now)
     except InvalidLink:
         if undone and change.target == "login" \
                 and accounts.find_user_id(change.old_address) not in (None, item.user_id):

@@ -37,17 +37,12 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(purpose: str, user_id: str) -> str:
-    """Store a new token and return the link that carries it."""
-    return issue_with_hash(purpose, user_id)[0]
-
-
-def issue_with_hash(purpose: str, user_id: str) -> tuple[str, str]:
-    """The link and the hash of its token, for a record that must name the one link that may act on it."""
+def issue(purpose: str, user_id: str, ref: str | None = None) -> str:
+    """Store a new token and return the link that carries it; ``ref`` names what it acts on (an address change), so
+    that a link of an earlier request matches nothing."""
     token = secrets.token_urlsafe(32)
-    token_hash = _hash(token)
-    security.save_token(OneTimeToken(token_hash, purpose, user_id, clock.now() + LIFETIMES[purpose]))
-    return f"{settings.portal_url()}/{PAGES[purpose]}#jeton={token}", token_hash
+    security.save_token(OneTimeToken(_hash(token), purpose, user_id, clock.now() + LIFETIMES[purpose], ref))
+    return f"{settings.portal_url()}/{PAGES[purpose]}#jeton={token}"
 
 
 def peek(purpose: str, token: str) -> OneTimeToken:

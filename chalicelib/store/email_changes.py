@@ -1,7 +1,8 @@
-"""Repository of address changes: ``USER#<id>`` / ``EMAIL_CHANGE`` (read with « Mon Compte »'s Query), the tokens of
-its two links, and the login names a login change moves, each change in one transaction."""
+"""Repository of address changes: ``USER#<id>`` / ``EMAIL_CHANGE`` (read with « Mon Compte »'s Query), and the login
+names a login change moves, each change in one transaction. Its two links are one-time tokens the mailer issues with
+``ref`` = the change's ``change_id``: a link of an earlier request matches nothing."""
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from chalicelib.domain import entities
 from chalicelib.domain.email_change import CONFIRMED, EMAIL_CHANGE, PENDING
@@ -21,6 +22,10 @@ from chalicelib.store.models import (
 from chalicelib.store.security import _token_pk, expiry_keys
 
 
+class ChangeLocked(Exception):
+    pass
+
+
 def to_change(item) -> entities.EmailChange:
     return entity(entities.EmailChange, item)
 
@@ -33,31 +38,28 @@ def get(user_id: str) -> entities.EmailChange | None:
         return None
 
 
-def save(change: entities.EmailChange) -> bool:
-    """The new request, in place of any earlier one (whose links then match nothing), unless a confirmed change may
-    still be cancelled (``domain.email_change.locked``): False then. Filed for housekeeping under the day its cancel
-    link dies."""
-    from pynamodb.exceptions import PutError
-
+def save(change: entities.EmailChange, mails=()) -> None:
+    """The new request with its mails (outbox items), in place of any earlier request, unless a confirmed change may
+    still be cancelled (``domain.email_change.locked``): ChangeLocked then, and nothing written. Filed for housekeeping
+    under the day its cancel link dies."""
     bind()
     pk = user_pk(change.user_id)
     item = EmailChange(pk, EMAIL_CHANGE_SK, **vars(change), **expiry_keys(change.cancel_until, pk, EMAIL_CHANGE_SK))
     # The starting states of ``request``, written out: a confirmed change only once its cancel link has expired.
     condition = (EmailChange.pk.does_not_exist() | (EmailChange.status == PENDING)
                  | (EmailChange.cancel_until <= change.requested_at))
-    try:
-        item.save(condition=condition)
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+
+    def write(transaction):
+        transaction.save(item, condition=condition)
+        for mail in mails:
+            transaction.save(mail)
+
+    commit(write, ChangeLocked)
 
 
-def _token_delete(transaction, token_hash: str, must_exist: bool) -> None:
+def _token_delete(transaction, token_hash: str) -> None:
     """A link used in the same transaction as what it does: a second use, even a concurrent one, fails it."""
-    condition = OneTimeToken.pk.exists() if must_exist else None
-    transaction.delete(OneTimeToken(_token_pk(token_hash), "TOKEN"), condition=condition)
+    transaction.delete(OneTimeToken(_token_pk(token_hash), "TOKEN"), condition=OneTimeToken.pk.exists())
 
 
 def _login_moves(transaction, user_id: str, old: str, new: str) -> None:
@@ -74,7 +76,7 @@ def _profile_update(transaction, change: entities.EmailChange, version: int, add
                        condition=UserProfile.pk.exists())
 
 
-def confirm(change: entities.EmailChange, profile_version: int, moment) -> None:
+def confirm(change: entities.EmailChange, token_hash: str, profile_version: int, moment) -> None:
     """The new address takes effect: profile (and login name), the change marked confirmed (its cancel link lives on)
     and the confirmation link used, at once. Any failed condition: InvalidLink (the caller tells a taken login)."""
     bind()
@@ -86,9 +88,9 @@ def confirm(change: entities.EmailChange, profile_version: int, moment) -> None:
             actions=[EmailChange.status.set(EMAIL_CHANGE.transition("confirm").target),
                      EmailChange.confirmed_at.set(moment)],
             condition=allowed_states(EmailChange, EmailChange.status, EMAIL_CHANGE.transition("confirm"))
-            & (EmailChange.confirm_hash == change.confirm_hash),
+            & (EmailChange.change_id == change.change_id),
         )
-        _token_delete(transaction, change.confirm_hash, must_exist=True)
+        _token_delete(transaction, token_hash)
         _profile_update(transaction, change, profile_version, change.new_address, moment)
         if change.target == "login":
             _login_moves(transaction, change.user_id, change.old_address, change.new_address)
@@ -96,7 +98,7 @@ def confirm(change: entities.EmailChange, profile_version: int, moment) -> None:
     commit(write, InvalidLink)
 
 
-def cancel(change: entities.EmailChange, profile_version: int | None, moment) -> None:
+def cancel(change: entities.EmailChange, token_hash: str, profile_version: int | None, moment) -> None:
     """The old address says no: a pending change is dropped; a confirmed one is undone (the old address back, and
     for a login the old login name, if nobody took it meanwhile). One transaction, the cancel link used with it."""
     bind()
@@ -105,11 +107,9 @@ def cancel(change: entities.EmailChange, profile_version: int | None, moment) ->
     def write(transaction):
         transaction.delete(EmailChange(pk, EMAIL_CHANGE_SK),
                            condition=(EmailChange.status == change.status)
-                           & (EmailChange.cancel_hash == change.cancel_hash))
-        _token_delete(transaction, change.cancel_hash, must_exist=True)
-        if change.status == PENDING:
-            _token_delete(transaction, change.confirm_hash, must_exist=False)
-        elif change.status == CONFIRMED:
+                           & (EmailChange.change_id == change.change_id))
+        _token_delete(transaction, token_hash)
+        if change.status == CONFIRMED:
             _profile_update(transaction, change, profile_version, change.old_address, moment)
             if change.target == "login":
                 _login_moves(transaction, change.user_id, change.new_address, change.old_address)
@@ -118,26 +118,13 @@ def cancel(change: entities.EmailChange, profile_version: int | None, moment) ->
 
 
 def withdraw(user_id: str) -> bool:
-    """The person drops its own pending change from « Mon Compte »: False when there was none pending."""
-    from pynamodb.exceptions import DeleteError
-
+    """The person drops its own pending change from « Mon Compte » (its links then match nothing): False when there
+    was none pending."""
     bind()
-    change = get(user_id)
-    if change is None or change.status != PENDING:
-        return False
     try:
-        EmailChange(user_pk(user_id), EMAIL_CHANGE_SK).delete(
-            condition=(EmailChange.status == PENDING) & (EmailChange.confirm_hash == change.confirm_hash))
+        EmailChange(user_pk(user_id), EMAIL_CHANGE_SK).delete(condition=EmailChange.status == PENDING)
     except DeleteError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
             return False
         raise
-    OneTimeToken(_token_pk(change.confirm_hash), "TOKEN").delete()
-    OneTimeToken(_token_pk(change.cancel_hash), "TOKEN").delete()
     return True
-
-
-def drop_token(token_hash: str) -> None:
-    """A link issued for a request that could not be recorded."""
-    bind()
-    OneTimeToken(_token_pk(token_hash), "TOKEN").delete()

@@ -275,6 +275,7 @@ class OneTimeToken(Item, discriminator="TOKEN"):
     purpose = UnicodeAttribute()
     user_id = UnicodeAttribute()
     expires_at = TTLAttribute()
+    ref = UnicodeAttribute(null=True)  # what the link acts on, when it is one thing among others (an address change)
 
 
 class Reminder(Item, discriminator="REMINDER"):
@@ -448,6 +449,7 @@ class OutboxMail(Item, discriminator=MAIL_KIND):
     to_login = BooleanAttribute(default=False)
     context = UnicodeAttribute()  # JSON
     link_purpose = UnicodeAttribute(null=True)
+    to_address = UnicodeAttribute(null=True)  # issue 13: an address not (yet) the profile's, e.g. one to confirm
     status = UnicodeAttribute()
     attempts = NumberAttribute(default=0)
     claimed_until = UTCDateTimeAttribute(null=True)
@@ -464,7 +466,7 @@ EXPORT_SK = "EXPORT"
 
 
 class EmailChange(Item, discriminator="EMAIL_CHANGE"):
-    """An address change (``domain.email_change``): the hashes of its two links tie them to this very request."""
+    """An address change (``domain.email_change``), tied to its two links by ``change_id``."""
 
     user_id = UnicodeAttribute()
     target = UnicodeAttribute()
@@ -475,8 +477,7 @@ class EmailChange(Item, discriminator="EMAIL_CHANGE"):
     confirm_until = UTCDateTimeAttribute()
     cancel_until = UTCDateTimeAttribute()
     confirmed_at = UTCDateTimeAttribute(null=True)
-    confirm_hash = UnicodeAttribute()
-    cancel_hash = UnicodeAttribute()
+    change_id = UnicodeAttribute()  # the ``ref`` of its two links: those of an earlier request match nothing
 
 
 class DataExport(Item, discriminator="EXPORT"):

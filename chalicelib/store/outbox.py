@@ -22,12 +22,13 @@ def _pk(mail_id: str) -> str:
 
 
 def new_item(mail_id: str, template: str, user_id: str, to_login: bool, context: str, link_purpose: str | None,
-             now: datetime) -> OutboxMail:
+             now: datetime, to_address: str | None = None) -> OutboxMail:
     """The item of a new mail (saved alone or in a transaction); filed under its expiry day for housekeeping."""
     bind()
     pk, expires_at = _pk(mail_id), now + KEEP_FOR
     return OutboxMail(pk, SK, mail_id=mail_id, template=template, user_id=user_id, to_login=to_login,
-                      context=context, link_purpose=link_purpose, status=QUEUED, attempts=0, created_at=now,
+                      context=context, link_purpose=link_purpose, to_address=to_address, status=QUEUED, attempts=0,
+                      created_at=now,
                       expires_at=expires_at, **expiry_keys(expires_at, pk, SK))
 
 

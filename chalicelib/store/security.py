@@ -117,7 +117,7 @@ def save_token(token: entities.OneTimeToken) -> None:
     bind()
     pk = _token_pk(token.token_hash)
     OneTimeToken(pk, "TOKEN", purpose=token.purpose, user_id=token.user_id, expires_at=token.expires_at,
-                 **expiry_keys(token.expires_at, pk, "TOKEN")).save()
+                 ref=token.ref, **expiry_keys(token.expires_at, pk, "TOKEN")).save()
 
 
 def peek_token(token_hash: str) -> entities.OneTimeToken | None:
