@@ -70,7 +70,10 @@ def send_one(mail_id: str, deadline=None) -> int:
             from chalicelib.services import tokens
 
             context["link"] = tokens.issue(item.link_purpose, item.user_id, context.get("link_ref"))
-        sender.deliver(item.template, profile, context, item.to_login, mail_id, item.to_address)
+        if item.to_address:
+            sender.deliver(item.template, profile, context, item.to_login, mail_id, address=item.to_address)
+        else:
+            sender.deliver(item.template, profile, context, item.to_login, mail_id)
     except Exception as error:
         if _failed(item, error, now):
             return 0  # parked: the dead-letter queue has it, the batch goes on

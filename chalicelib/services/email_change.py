@@ -92,6 +92,10 @@ def confirm(current: CurrentSession, token: str) -> entities.UserProfile:
     setattr(profile, change.target, change.new_address)
     profile.updated_at = now
     profile.version += 1
+    if change.target == "contact_email":
+        from chalicelib.services.account import _lift_bounce_mark
+
+        _lift_bounce_mark(profile)  # the bounce mark was about the old contact address
     log.info("address change (%s) confirmed by user %s", change.target, current.user_id)
     return profile
 

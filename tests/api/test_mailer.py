@@ -315,12 +315,16 @@ def test_changing_the_contact_address_lifts_the_mark(client, dynamodb_calls):
     sid = structure_id(client, paul, "*menuis*")
     feedback(client, ses_notification(PAUL_CONTACT, user_id(PAUL)))
     account = body(send(client, "GET", "/account", cookie=paul))
-    dynamodb_calls.clear()
     saved = send(client, "PUT", "/account", update_payload(account, contact_email="paul@menuiserie-dupont.fr"),
                  cookie=paul)
     assert saved.status_code == 200, saved.body
-    assert body(saved)["profile"]["contact_bounce"] is None
-    assert dynamodb_calls == ["GetItem", "UpdateItem", "UpdateItem"]  # session, save, the mark removed
+    # A new contact address takes effect once confirmed (issue 13): the mark goes then.
+    assert body(saved)["profile"]["contact_bounce"] is not None
+    confirmation = next(m for m in sent_mails() if m["To"] == "paul@menuiserie-dupont.fr")
+    token = re.search(r"jeton=([A-Za-z0-9_-]+)", confirmation.get_body(preferencelist=("plain",)).get_content())[1]
+    dynamodb_calls.clear()
+    assert send(client, "POST", "/account/email-change/confirm", {"token": token}, cookie=paul).status_code == 200
+    assert dynamodb_calls[-2:] == ["TransactWriteItems", "UpdateItem"]  # the change, then the mark removed
     profile = next(i for i in table_items() if i["pk"]["S"] == f"USER#{user_id(PAUL)}" and i["sk"]["S"] == "PROFILE")
     assert not {"contact_bounced_at", "contact_bounce", "contact_bounced_address"} & set(profile)
     assert body(send(client, "GET", "/account", cookie=paul))["profile"]["contact_bounce"] is None
