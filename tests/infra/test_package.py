@@ -183,7 +183,7 @@ def test_every_function_gets_the_resource_names():
     """Variables merged into one function do not reach the others: each function of the app is listed here."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 6
+    assert len(functions) == 7
     for function in functions:
         variables = function["Properties"]["Environment"]["Variables"]
         assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}
