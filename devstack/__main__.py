@@ -1,5 +1,6 @@
 """``python -m devstack``: the whole portal on one machine, no AWS account (``make run``)."""
 
+import contextlib
 import logging
 import os
 import secrets
@@ -25,6 +26,14 @@ def main() -> int:
     static_dir = Path(os.environ.get("STATIC_DIR", ROOT / "frontend" / "dist"))
     port = int(os.environ.get("PORT", 8000))
 
+    from devstack import faults
+
+    # FAULTS=0.1: AWS having a bad minute (devstack/faults.py); installed before any botocore session is built.
+    injected = faults.install_from_env()
+    # The stack, its demo data and its snapshots are the tooling, not the product: built and saved without faults.
+    quiet = injected.paused if injected else contextlib.nullcontext
+    calm = quiet()
+    calm.__enter__()
     moto = start_moto_server()
     os.environ.setdefault("PORTAL_URL", f"http://127.0.0.1:{port}")
     # The browser reaches moto's attachments bucket through the dev server's same-origin proxy (devstack/server.py).
@@ -50,10 +59,11 @@ def main() -> int:
         seed(demo_password)
         snapshot.save(state_file)
 
+    calm.__exit__(None, None, None)
     save_lock = threading.Lock()
 
     def save_state():
-        with save_lock:
+        with save_lock, quiet():
             snapshot.save(state_file)
 
     from devstack import outbox
@@ -77,6 +87,8 @@ def main() -> int:
           "marc.petit@menuiserie.fr, claire.martin@ebenisterie-martin.fr)", flush=True)
     print(f"Mot de passe de démo : {password_note}", flush=True)
     print(f"Courriels envoyés (développement) : {address}/dev/outbox", flush=True)
+    if injected:
+        print(f"Pannes simulées : {injected.rate:.0%} des appels AWS (graine {injected.seed})", flush=True)
     print("Ctrl-C pour arrêter.", flush=True)
 
     def stop(*_):

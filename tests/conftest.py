@@ -13,5 +13,33 @@ from devstack.aws import use_fake_credentials  # noqa: E402
 use_fake_credentials()
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
+# Fault mode (FAULTS=0.1, FAULTS_SEED): installed before any botocore session exists (devstack/faults.py).
+from devstack import faults  # noqa: E402
+
+FAULTS = faults.install_from_env()
+
+if FAULTS:
+    import pytest
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(item):
+        """The test's fixtures (the stack, the demo data) are built without faults: the product is under test."""
+        with FAULTS.paused():
+            yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(item):
+        """Each test's faults follow from the seed and its own id, whatever ran before it: a failure replays alone."""
+        FAULTS.reseed(item.nodeid)
+        yield
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_teardown(item):
+        with FAULTS.paused():
+            yield
+
+    def pytest_terminal_summary(terminalreporter):
+        terminalreporter.write_line(f"faults at {FAULTS.rate:.0%} (seed {FAULTS.seed}): {faults.summary(FAULTS)}")
+
 DEMO_PASSWORD = "Copeaux-Rabot-Etabli-42"
 PAUL = "paul.dupont@menuiserie.fr"

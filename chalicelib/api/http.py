@@ -261,7 +261,14 @@ def endpoint(
                                       **refused.params)
             except DomainError as error:
                 return domain_error_response(error, language, labels)
-            except Exception:
+            except Exception as error:
+                from chalicelib.store.retries import is_unavailable
+
+                if is_unavailable(error):  # AWS busy through the retries: 503, never a 500 nor a 409
+                    from chalicelib.domain.errors import ServiceUnavailable
+
+                    log.warning("storage busy on %s %s: %s", method, path, type(error).__name__)
+                    return domain_error_response(ServiceUnavailable(), language, labels)
                 log.exception("unexpected error on %s %s", method, path)
                 return error_response(500, "internal_error", language)
             if isinstance(result, Response):
@@ -342,6 +349,8 @@ def domain_error_response(error, language: str, labels: str | None = None) -> Re
     answer = error_response(STATUS_OF_KIND[error.kind.value], error.code, language, fields, labels, **error.params)
     if error.kind is Kind.TOO_MANY:
         answer.headers["Retry-After"] = str(error.params.get("minutes", 1) * 60)
+    if error.kind is Kind.UNAVAILABLE:
+        answer.headers["Retry-After"] = str(error.params["seconds"])
     return answer
 
 
@@ -355,4 +364,5 @@ STATUS_OF_KIND = {
     "conflict": 409,
     "gone": 410,
     "too_many": 429,
+    "unavailable": 503,
 }

@@ -318,6 +318,9 @@ MESSAGES = {
         "export_in_progress": "Une archive de vos données est déjà en préparation : vous recevrez un courriel dès "
         "qu'elle sera prête.",
         "export_not_ready": "Aucune archive de vos données n'est disponible : demandez-en une nouvelle.",
+        # AWS busy through the retries (domain/errors.ServiceUnavailable)
+        "service_unavailable": "Le service est momentanément surchargé : rien n'a été enregistré. Réessayez dans "
+        "{seconds} secondes, vos saisies sont conservées.",
     },
     "en": {
         "validation_error": "Some fields need correcting: nothing was saved.",
@@ -458,6 +461,9 @@ MESSAGES = {
         "export_in_progress": "An archive of your data is already being prepared: you will get a mail as soon as it "
         "is ready.",
         "export_not_ready": "No archive of your data is available: ask for a new one.",
+        # AWS busy through the retries (domain/errors.ServiceUnavailable)
+        "service_unavailable": "The service is busy for a moment: nothing was saved. Try again in {seconds} seconds; "
+        "what you entered is kept.",
     },
 }
 

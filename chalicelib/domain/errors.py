@@ -19,6 +19,7 @@ class Kind(Enum):
     CONFLICT = "conflict"  # the state changed or forbids it: nothing was written
     GONE = "gone"
     TOO_MANY = "too_many"  # wait before trying again (``minutes``)
+    UNAVAILABLE = "unavailable"  # the storage is busy: nothing was written, try again in ``seconds``
 
 
 @dataclass(frozen=True)
@@ -261,3 +262,16 @@ class ExportInProgress(DomainError):
 class ExportNotReady(DomainError):
     code = "export_not_ready"
     kind = Kind.NOT_FOUND
+
+
+# Not now --------------------------------------------------------------------------------------------------------------
+
+class ServiceUnavailable(DomainError):
+    """The storage stayed busy (throttled, transactions in conflict) through the retries: nothing of the change was
+    written; the same request may be sent again in ``seconds``. Never a business conflict (409)."""
+
+    code = "service_unavailable"
+    kind = Kind.UNAVAILABLE
+
+    def __init__(self, seconds: int = 2):
+        super().__init__(seconds=seconds)

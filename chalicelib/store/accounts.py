@@ -1,7 +1,6 @@
 """Repository of user accounts: profile, credentials, login names and the items « Mon Compte » lists."""
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.domain import entities
 from chalicelib.domain.accounts import ACCOUNT
@@ -11,7 +10,7 @@ from chalicelib.domain.states import Transition
 from chalicelib.domain.subscriptions import SUBSCRIPTION, VALID
 from chalicelib.store import memberships as membership_store
 from chalicelib.store import subscriptions as subscription_store
-from chalicelib.store.common import allowed_states, commit, entity, join_riders, riders_done
+from chalicelib.store.common import allowed_states, commit, entity
 from chalicelib.store.models import (
     PROFILE_SK,
     SUBSCRIPTION_PREFIX,
@@ -27,7 +26,6 @@ from chalicelib.store.models import (
     UserProfile,
     bind,
     set_actions,
-    transaction_connection,
     user_pk,
 )
 from chalicelib.store.security import reminder_item
@@ -152,15 +150,14 @@ def create_user(profile: entities.UserProfile, password_hash: str | None,
         user_pk(user_id), CREDENTIALS_SK, password_hash=password_hash, secret_answer_hash=secret_answer_hash,
     )
     login_name = LoginName(_login_pk(profile.login), LOGIN_SK, user_id=user_id)
-    try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
-            transaction.save(login_name, condition=LoginName.pk.does_not_exist())
-            transaction.save(item)
-            transaction.save(credentials, condition=Credentials.pk.does_not_exist())
-            riders = join_riders(transaction)
-    except TransactWriteError as error:
-        raise LoginTaken(profile.login) from error
-    riders_done(riders)
+
+    def write(transaction):
+        transaction.save(login_name, condition=LoginName.pk.does_not_exist())
+        transaction.save(item)
+        transaction.save(credentials, condition=Credentials.pk.does_not_exist())
+
+    # Only a failed condition means the login is taken; a throttled or conflicting cancel is retried (commit).
+    commit(write, conflict=lambda: LoginTaken(profile.login))
     profile.version = 1
     return profile
 

@@ -1,6 +1,7 @@
 """What every repository shares: items to domain objects, transitions to conditions, one transaction."""
 
 import dataclasses
+import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
@@ -9,9 +10,10 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain import entities
-from chalicelib.domain.errors import ConcurrentChange
+from chalicelib.domain.errors import ConcurrentChange, ServiceUnavailable
 from chalicelib.domain.memberships import VALIDATED
 from chalicelib.domain.states import ABSENT, Transition
+from chalicelib.store import retries
 from chalicelib.store.models import Membership, membership_sk, transaction_connection, user_pk
 
 
@@ -72,16 +74,36 @@ def riders_done(riders: list) -> None:
 
 
 def commit(write, conflict=ConcurrentChange):
-    """Run ``write(transaction)`` in one TransactWriteItems; a failed condition raises ``conflict``."""
-    try:
-        with TransactWrite(connection=transaction_connection()) as transaction:
-            write(transaction)
-            riders = join_riders(transaction)
-    except TransactWriteError as error:
-        if error.cause_response_code == "TransactionCanceledException":
-            raise conflict() from error
-        raise
+    """Run ``write(transaction)`` in one TransactWriteItems, with the writes waiting for it (``also_in_next_commit``);
+    a failed condition raises ``conflict``."""
+    transaction = TransactWrite(connection=transaction_connection(), client_request_token=uuid.uuid4().hex)
+    write(transaction)
+    riders = join_riders(transaction)
+    send(transaction, conflict)
     riders_done(riders)
+
+
+def send(transaction: TransactWrite, conflict=ConcurrentChange) -> None:
+    """Send ``transaction`` (built with a ``client_request_token``); a failed condition raises ``conflict``.
+
+    A cancellation for conflicts with other transactions or for throttling (no condition failed) sends the same items
+    again with the same ``ClientRequestToken``, so that DynamoDB cannot apply them twice; if it still cannot go
+    through, ``ServiceUnavailable`` (503): nothing was written. See ``store.retries``."""
+    for attempt in range(1, retries.TRANSACTION_ATTEMPTS + 1):
+        try:
+            transaction._commit()  # what ``with TransactWrite`` calls on leaving; here, once per attempt
+            return
+        except TransactWriteError as error:
+            if retries.transient_cancellation(error):
+                if attempt < retries.TRANSACTION_ATTEMPTS:
+                    retries.pause(attempt)
+                    continue
+                raise ServiceUnavailable() from error
+            if error.cause_response_code == "TransactionCanceledException":
+                raise conflict() from error
+            if retries.is_unavailable(error):
+                raise ServiceUnavailable() from error
+            raise
 
 
 def manager_check(transaction, manager: entities.Membership) -> None:

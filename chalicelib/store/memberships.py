@@ -528,7 +528,9 @@ def refresh_member_copies(user_id: str, values: dict) -> int:
             continue
         try:
             item.update(actions=set_actions(type(item), changes), condition=type(item).pk.exists())
-        except UpdateError:
+        except UpdateError as error:
+            if error.cause_response_code != "ConditionalCheckFailedException":
+                raise  # busy, not vanished: the job's next run refreshes what is left
             log.warning("%s of user %s in %s vanished before its copies were refreshed", item.kind, user_id,
                         item.structure_id)
             continue

@@ -44,6 +44,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from chalicelib import settings
+from chalicelib.store import retries
 
 
 class ServiceRef(MapAttribute):
@@ -78,6 +79,7 @@ class Item(Model):
 
     class Meta:
         table_name = None  # bound lazily by bind(), from settings
+        max_retry_attempts = retries.ATTEMPTS - 1  # botocore's standard mode, tuned by retries.tune
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -93,7 +95,9 @@ class Item(Model):
         if cls is not Item:
             cls._connection = Item._get_connection()
             return cls._connection
-        return super()._get_connection()
+        connection = super()._get_connection()
+        retries.tune(connection.connection.client)
+        return connection
 
 
 def bind() -> None:

@@ -1,0 +1,190 @@
+"""Fault mode of the local stack and the API tests: AWS having a bad minute, off unless ``FAULTS`` is set.
+
+One ``before-send`` hook on botocore's event system, installed before any session exists (botocore copies
+``BUILTIN_HANDLERS`` into each new session, PynamoDB's included). At the chosen rate it answers in AWS's place, as AWS
+would: a DynamoDB call fails with ``ProvisionedThroughputExceededException`` or ``ThrottlingException``, a
+TransactWriteItems is cancelled for ``TransactionConflict`` or ``ThrottlingError`` (reasons one per item, as AWS gives
+them), an SES send is refused (``TooManyRequestsException``); S3 answers late. botocore parses the made-up answer as a
+real one, so its retries see it exactly as they would see AWS's. Nothing here is product code.
+
+- ``FAULTS=0.1``: the rate (0 or unset: off); ``FAULTS_SEED`` (default 0): the same seed and the same calls give the
+  same faults; ``FAULTS_S3_DELAY`` (seconds, default 0.2): how late S3 answers when it does.
+- Injected answers carry ``x-faults-injected: 1``, so a test can count the calls that reached the table apart from
+  the attempts the hook refused.
+"""
+
+import json
+import os
+import random
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+
+INJECTED_HEADER = "x-faults-injected"
+DYNAMODB_ERRORS = ("ProvisionedThroughputExceededException", "ThrottlingException")
+TRANSACTION_REASONS = ("TransactionConflict", "ThrottlingError")
+_MESSAGES = {
+    "ProvisionedThroughputExceededException": "The level of configured provisioned throughput for the table was "
+                                              "exceeded. Consider increasing your provisioning level with the "
+                                              "UpdateTable API.",
+    "ThrottlingException": "Rate of requests exceeds the allowed throughput.",
+    "TransactionConflict": "Transaction is ongoing for the item",
+    "ThrottlingError": "Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is "
+                       "automatically scaling your index so please try again shortly.",
+}
+
+
+class _Body:
+    """The raw body botocore reads from an answer (``stream()``), as urllib3 would give it."""
+
+    def __init__(self, data: bytes):
+        self._data = data
+
+    def stream(self, **_kwargs):
+        yield self._data
+
+
+class Faults:
+    """The hook and its state: one random generator, so a seed fixes which calls fail and how."""
+
+    def __init__(self, rate: float = 0.0, seed: int = 0, s3_delay: float = 0.2):
+        self.rate, self.seed, self.s3_delay = rate, seed, s3_delay
+        self._random = random.Random(seed)
+        self._lock = threading.Lock()
+        self._paused = threading.local()
+        self.counts: dict[str, int] = {}  # "dynamodb.calls", "dynamodb.failed", "sesv2.failed", "s3.delayed"…
+
+    def reseed(self, label: str = "") -> None:
+        """Start again from ``seed`` and ``label`` (a test's id: its faults do not depend on the tests before it)."""
+        with self._lock:
+            self._random = random.Random(f"{self.seed}:{label}")
+
+    @contextmanager
+    def paused(self):
+        """No fault in this thread meanwhile (a test's own setup and inspection of the table)."""
+        before = getattr(self._paused, "on", False)
+        self._paused.on = True
+        try:
+            yield
+        finally:
+            self._paused.on = before
+
+    def _count(self, name: str) -> None:
+        self.counts[name] = self.counts.get(name, 0) + 1
+
+    def _draw(self, service: str) -> random.Random | None:
+        """Whether this call fails; if so, the generator that chooses how (drawn under the lock: deterministic)."""
+        with self._lock:
+            self._count(f"{service}.calls")
+            return self._random if self._random.random() < self.rate else None
+
+    def before_send(self, request, event_name: str = "", **_kwargs):
+        """botocore's ``before-send``: None lets the request go; an ``AWSResponse`` is used as AWS's answer."""
+        if not self.rate or getattr(self._paused, "on", False):
+            return None
+        parts = event_name.split(".")  # before-send.<service>.<Operation>
+        service, operation = (parts[1], parts[2]) if len(parts) >= 3 else ("", "")
+        if service == "dynamodb":
+            return self._dynamodb(request, operation)
+        if service == "sesv2" and operation == "SendEmail":
+            return self._ses(request)
+        if service == "s3":
+            if self._draw("s3"):
+                self._count("s3.delayed")
+                time.sleep(self.s3_delay)
+        return None
+
+    def _dynamodb(self, request, operation: str):
+        chosen = self._draw("dynamodb")
+        if chosen is None:
+            return None
+        with self._lock:
+            if operation == "TransactWriteItems" and chosen.random() < 0.5:
+                items = len(json.loads(request.body or b"{}").get("TransactItems", [])) or 1
+                culprit, reason = chosen.randrange(items), chosen.choice(TRANSACTION_REASONS)
+                code = "TransactionCanceledException"
+                reasons = [{"Code": "None"} for _ in range(items)]
+                reasons[culprit] = {"Code": reason, "Message": _MESSAGES[reason]}
+                payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "CancellationReasons": reasons,
+                           "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons ["
+                                      + ", ".join(r["Code"] for r in reasons) + "]"}
+            else:
+                code = chosen.choice(DYNAMODB_ERRORS)
+                payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": _MESSAGES[code]}
+            self._count(f"dynamodb.{code}")
+        return _answer(request, 400, {"Content-Type": "application/x-amz-json-1.0"}, payload)
+
+    def _ses(self, request):
+        if self._draw("sesv2") is None:
+            return None
+        with self._lock:
+            self._count("sesv2.TooManyRequestsException")
+        return _answer(request, 429, {"Content-Type": "application/json",
+                                      "x-amzn-ErrorType": "TooManyRequestsException"},
+                       {"message": "Maximum sending rate exceeded."})
+
+
+def _answer(request, status: int, headers: dict, payload: dict):
+    from botocore.awsrequest import AWSResponse
+
+    request.faults_answered = True  # moto's in-process mock must not carry it out as well (see _quiet_moto)
+
+    headers = {**headers, "x-amzn-RequestId": str(uuid.uuid4()), INJECTED_HEADER: "1"}
+    return AWSResponse(request.url, status, headers, _Body(json.dumps(payload).encode()))
+
+
+def was_injected(error) -> bool:
+    """Whether a botocore ``ClientError`` is one of the hook's answers."""
+    headers = (getattr(error, "response", None) or {}).get("ResponseMetadata", {}).get("HTTPHeaders", {})
+    return headers.get(INJECTED_HEADER) == "1"
+
+
+ACTIVE = Faults()
+
+
+def _quiet_moto() -> None:
+    """botocore calls every ``before-send`` handler and keeps the first answer: moto's mock (tests) would still apply
+    a write the hook answered for. It leaves alone what the hook answered. (Against moto's server, the local stack,
+    an answered request is never sent.)"""
+    try:
+        from moto.core.botocore_stubber import BotocoreStubber
+    except ImportError:
+        return
+    original = BotocoreStubber.__call__
+    if getattr(original, "faults_aware", False):
+        return
+
+    def __call__(self, event_name, request, **kwargs):
+        if getattr(request, "faults_answered", False):
+            return None
+        return original(self, event_name, request, **kwargs)
+
+    __call__.faults_aware = True
+    BotocoreStubber.__call__ = __call__
+
+
+def install(rate: float, seed: int = 0, s3_delay: float = 0.2) -> Faults:
+    """Set the rate and make every botocore session built from now on carry the hook, ahead of moto's own
+    ``before-send`` (moto's mock answers there too: the first answer wins)."""
+    from botocore.handlers import BUILTIN_HANDLERS
+
+    ACTIVE.rate, ACTIVE.seed, ACTIVE.s3_delay = rate, seed, s3_delay
+    ACTIVE.reseed()
+    _quiet_moto()
+    entry = ("before-send", ACTIVE.before_send)
+    if entry not in BUILTIN_HANDLERS:
+        BUILTIN_HANDLERS.insert(0, entry)
+    return ACTIVE
+
+
+def install_from_env() -> Faults | None:
+    """``FAULTS`` (rate), ``FAULTS_SEED``, ``FAULTS_S3_DELAY``; nothing is installed when the rate is 0 or unset."""
+    rate = float(os.environ.get("FAULTS") or 0)
+    if not rate:
+        return None
+    return install(rate, int(os.environ.get("FAULTS_SEED") or 0), float(os.environ.get("FAULTS_S3_DELAY") or 0.2))
+
+
+def summary(faults: Faults = ACTIVE) -> str:
+    return ", ".join(f"{name} {count}" for name, count in sorted(faults.counts.items()))
