@@ -30,6 +30,7 @@ _MESSAGES = {
                                               "UpdateTable API.",
     "ThrottlingException": "Rate of requests exceeds the allowed throughput.",
     "TransactionConflict": "Transaction is ongoing for the item",
+    "ConditionalCheckFailed": "The conditional request failed",
     "ThrottlingError": "Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is "
                        "automatically scaling your index so please try again shortly.",
 }
@@ -53,7 +54,8 @@ class Faults:
         self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._paused = threading.local()
-        self.counts: dict[str, int] = {}  # "dynamodb.calls", "dynamodb.failed", "sesv2.failed", "s3.delayed"…
+        self.counts: dict[str, int] = {}  # "dynamodb.calls", "dynamodb.<error>", "sesv2.<error>", "s3.delayed"…
+        self._forced: list[list] = []  # [operation, outcome, times left (None: until cleared)]
 
     def reseed(self, label: str = "") -> None:
         """Start again from ``seed`` and ``label`` (a test's id: its faults do not depend on the tests before it)."""
@@ -70,6 +72,27 @@ class Faults:
         finally:
             self._paused.on = before
 
+    def force(self, operation: str, outcome: str, times: int | None = 1) -> None:
+        """Whatever the rate, fail the next ``times`` calls of ``operation`` (a DynamoDB operation name, or
+        ``SendEmail``) with ``outcome``: an error code of ``DYNAMODB_ERRORS``, a cancellation reason of
+        ``TRANSACTION_REASONS`` or ``ConditionalCheckFailed`` (TransactWriteItems), ``TooManyRequestsException``
+        (SendEmail). For tests that need one precise fault."""
+        with self._lock:
+            self._forced.append([operation, outcome, times])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._forced.clear()
+
+    def _take_forced(self, operation: str) -> str | None:
+        with self._lock:
+            for entry in self._forced:
+                if entry[0] == operation and (entry[2] is None or entry[2] > 0):
+                    if entry[2] is not None:
+                        entry[2] -= 1
+                    return entry[1]
+        return None
+
     def _count(self, name: str) -> None:
         self.counts[name] = self.counts.get(name, 0) + 1
 
@@ -81,10 +104,17 @@ class Faults:
 
     def before_send(self, request, event_name: str = "", **_kwargs):
         """botocore's ``before-send``: None lets the request go; an ``AWSResponse`` is used as AWS's answer."""
-        if not self.rate or getattr(self._paused, "on", False):
+        if (not self.rate and not self._forced) or getattr(self._paused, "on", False):
             return None
         parts = event_name.split(".")  # before-send.<service>.<Operation>
         service, operation = (parts[1], parts[2]) if len(parts) >= 3 else ("", "")
+        forced = self._take_forced(operation) if self._forced else None
+        if forced is not None:
+            with self._lock:
+                self._count(f"{service}.calls")
+            return self._fail(request, service, operation, forced)
+        if not self.rate:
+            return None
         if service == "dynamodb":
             return self._dynamodb(request, operation)
         if service == "sesv2" and operation == "SendEmail":
@@ -101,28 +131,38 @@ class Faults:
             return None
         with self._lock:
             if operation == "TransactWriteItems" and chosen.random() < 0.5:
-                items = len(json.loads(request.body or b"{}").get("TransactItems", [])) or 1
-                culprit, reason = chosen.randrange(items), chosen.choice(TRANSACTION_REASONS)
-                code = "TransactionCanceledException"
-                reasons = [{"Code": "None"} for _ in range(items)]
-                reasons[culprit] = {"Code": reason, "Message": _MESSAGES[reason]}
-                payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "CancellationReasons": reasons,
-                           "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons ["
-                                      + ", ".join(r["Code"] for r in reasons) + "]"}
+                outcome = chosen.choice(TRANSACTION_REASONS)
             else:
-                code = chosen.choice(DYNAMODB_ERRORS)
-                payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": _MESSAGES[code]}
-            self._count(f"dynamodb.{code}")
-        return _answer(request, 400, {"Content-Type": "application/x-amz-json-1.0"}, payload)
+                outcome = chosen.choice(DYNAMODB_ERRORS)
+            culprit = chosen.random()
+        return self._fail(request, "dynamodb", operation, outcome, culprit)
 
     def _ses(self, request):
         if self._draw("sesv2") is None:
             return None
+        return self._fail(request, "sesv2", "SendEmail", "TooManyRequestsException")
+
+    def _fail(self, request, service: str, operation: str, outcome: str, culprit: float = 0.0):
+        """AWS's answer for ``outcome``; a cancellation names the item ``culprit`` (0 ≤ culprit < 1) points at."""
+        if service == "sesv2":
+            with self._lock:
+                self._count(f"sesv2.{outcome}")
+            return _answer(request, 429, {"Content-Type": "application/json", "x-amzn-ErrorType": outcome},
+                           {"message": "Maximum sending rate exceeded."})
+        if outcome in DYNAMODB_ERRORS:
+            code = outcome
+            payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "message": _MESSAGES[code]}
+        else:
+            code = "TransactionCanceledException"
+            items = len(json.loads(request.body or b"{}").get("TransactItems", [])) or 1
+            reasons = [{"Code": "None"} for _ in range(items)]
+            reasons[int(culprit * items)] = {"Code": outcome, "Message": _MESSAGES[outcome]}
+            payload = {"__type": f"com.amazonaws.dynamodb.v20120810#{code}", "CancellationReasons": reasons,
+                       "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons ["
+                                  + ", ".join(r["Code"] for r in reasons) + "]"}
         with self._lock:
-            self._count("sesv2.TooManyRequestsException")
-        return _answer(request, 429, {"Content-Type": "application/json",
-                                      "x-amzn-ErrorType": "TooManyRequestsException"},
-                       {"message": "Maximum sending rate exceeded."})
+            self._count(f"dynamodb.{code}")
+        return _answer(request, 400, {"Content-Type": "application/x-amz-json-1.0"}, payload)
 
 
 def _answer(request, status: int, headers: dict, payload: dict):
@@ -178,10 +218,11 @@ def install(rate: float, seed: int = 0, s3_delay: float = 0.2) -> Faults:
     return ACTIVE
 
 
-def install_from_env() -> Faults | None:
-    """``FAULTS`` (rate), ``FAULTS_SEED``, ``FAULTS_S3_DELAY``; nothing is installed when the rate is 0 or unset."""
+def install_from_env(always: bool = False) -> Faults | None:
+    """``FAULTS`` (rate), ``FAULTS_SEED``, ``FAULTS_S3_DELAY``; nothing is installed when the rate is 0 or unset,
+    unless ``always`` (the tests: their own faults, ``Faults.force``, need the hook in place)."""
     rate = float(os.environ.get("FAULTS") or 0)
-    if not rate:
+    if not rate and not always:
         return None
     return install(rate, int(os.environ.get("FAULTS_SEED") or 0), float(os.environ.get("FAULTS_S3_DELAY") or 0.2))
 

@@ -13,12 +13,13 @@ from devstack.aws import use_fake_credentials  # noqa: E402
 use_fake_credentials()
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-# Fault mode (FAULTS=0.1, FAULTS_SEED): installed before any botocore session exists (devstack/faults.py).
+# Fault mode (FAULTS=0.1, FAULTS_SEED): installed before any botocore session exists (devstack/faults.py); always
+# installed, at rate 0 unless FAULTS is set, so that a test can force the one fault it is about.
 from devstack import faults  # noqa: E402
 
-FAULTS = faults.install_from_env()
+FAULTS = faults.install_from_env(always=True)
 
-if FAULTS:
+if FAULTS.rate:
     import pytest
 
     @pytest.hookimpl(hookwrapper=True)

@@ -61,7 +61,8 @@ export async function request(method, path, body, { on401 = 'redirect' } = {}) {
   if (response.ok) return data;
 
   if (response.status === 401 && on401 === 'redirect') return goToLogin();
-  const message = data && typeof data.message === 'string' && data.message ? data.message : t('error.generic');
+  const fallback = response.status === 503 ? t('error.unavailable') : t('error.generic');
+  const message = data && typeof data.message === 'string' && data.message ? data.message : fallback;
   const code = (data && data.code) || `http_${response.status}`;
   if (response.status === 403 && code === 'password_expired' && window.location.pathname !== PASSWORD_EXPIRED_PAGE) {
     window.location.replace(PASSWORD_EXPIRED_PAGE);

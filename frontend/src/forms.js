@@ -141,10 +141,12 @@ export function createFormErrors({ feedback, fields, alertId = 'form-errors', pa
   return { clear, show, setError, fieldFor };
 }
 
-/** An error alert with the API's message (or a generic one). */
+/** An error alert with the API's message (or a generic one). A 503 (AWS busy through the server's retries: nothing
+ * was saved) says so in its title whatever the page's, so that the person tries again rather than re-types. */
 export function showApiError(container, error, { id = 'error-alert', title = t('alert.error_title'), focus = true } = {}) {
   const message = error && error.message && error.name === 'ApiError' ? error.message : t('error.generic');
-  return showAlert(container, { type: 'error', id, title, body: [message] }, { focus });
+  const heading = error && error.status === 503 ? t('alert.unavailable_title') : title;
+  return showAlert(container, { type: 'error', id, title: heading, body: [message] }, { focus });
 }
 
 /** True for an ApiError that names fields (422 answers; 400 ones too where a page says so). */

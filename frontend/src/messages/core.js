@@ -126,6 +126,8 @@ export const FR = {
   'alert.error_title': 'Une erreur est survenue',
   'error.network': 'Le service est momentanément indisponible. Vérifiez votre connexion et réessayez.',
   'error.generic': 'Une erreur inattendue est survenue. Réessayez plus tard.',
+  'alert.unavailable_title': 'Service momentanément indisponible',
+  'error.unavailable': "Le service est momentanément surchargé : rien n'a été enregistré. Réessayez dans quelques secondes.",
   'error.load': 'Impossible de charger votre compte.',
 
   'table.memberships': 'Mes rattachements aux structures',
@@ -272,6 +274,8 @@ export const EN = {
   'alert.error_title': 'An error occurred',
   'error.network': 'The service is temporarily unavailable. Check your connection and try again.',
   'error.generic': 'An unexpected error occurred. Please try again later.',
+  'alert.unavailable_title': 'Service temporarily unavailable',
+  'error.unavailable': 'The service is busy for a moment: nothing was saved. Try again in a few seconds.',
   'error.load': 'Your account could not be loaded.',
 
   'table.memberships': 'My links to structures',

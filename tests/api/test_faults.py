@@ -1,0 +1,108 @@
+"""The portal when AWS has a bad minute (devstack/faults.py forces the one fault each test is about): a cancelled
+transaction is sent again with its token and applied once, a failed condition is still a conflict, and a storage
+that stays busy answers 503 with ``Retry-After`` and writes nothing."""
+
+import time
+
+import botocore.client
+import pytest
+
+from chalicelib.store import retries
+from devstack import faults
+from tests.api.conftest import body, login, send, table_items
+from tests.conftest import DEMO_PASSWORD, PAUL
+
+
+@pytest.fixture
+def forced():
+    yield faults.ACTIVE
+    faults.ACTIVE.clear()
+
+
+@pytest.fixture
+def transactions(monkeypatch, no_scan):
+    """The parameters of each TransactWriteItems the product sends (each of the store's attempts)."""
+    sent = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def recording(self, operation_name, api_params):
+        if operation_name == "TransactWriteItems":
+            sent.append(api_params)
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
+    return sent
+
+
+def sessions() -> list[dict]:
+    return [item for item in table_items() if item["kind"]["S"] == "SESSION"]
+
+
+def log_in(client, language="fr"):
+    return send(client, "POST", "/auth/login", {"login": PAUL, "password": DEMO_PASSWORD},
+                headers={"Accept-Language": language})
+
+
+@pytest.mark.parametrize("reason", faults.TRANSACTION_REASONS)
+def test_a_transaction_cancelled_by_a_conflict_or_throttling_is_sent_again_with_its_token_and_applied_once(
+        client, forced, transactions, reason):
+    before = len(sessions())
+    forced.force("TransactWriteItems", reason, times=1)
+    assert log_in(client).status_code == 200
+    first, again = transactions[0], transactions[1]
+    assert first["ClientRequestToken"] and first["ClientRequestToken"] == again["ClientRequestToken"]
+    assert first["TransactItems"] == again["TransactItems"]  # the same change, not a new one built from a new read
+    assert len(sessions()) == before + 1
+    # Another change is another token: DynamoDB would otherwise take it for the first one again.
+    transactions.clear()
+    assert log_in(client).status_code == 200
+    assert transactions[0]["ClientRequestToken"] != first["ClientRequestToken"]
+
+
+def test_a_cancellation_by_a_failed_condition_is_still_a_conflict_and_is_not_sent_again(client, forced, transactions):
+    before = table_items()
+    forced.force("TransactWriteItems", "ConditionalCheckFailed", times=1)
+    response = log_in(client)
+    assert response.status_code == 409 and body(response)["code"] == "concurrent_change"
+    assert len(transactions) == 1
+    assert table_items() == before
+
+
+def test_a_storage_that_stays_busy_answers_503_with_retry_after_and_writes_nothing(client, forced, transactions):
+    before = table_items()
+    forced.force("TransactWriteItems", "ThrottlingError", times=None)
+    response = log_in(client)
+    assert response.status_code == 503, response.body
+    assert response.headers["Retry-After"] == "2"
+    answer = body(response)
+    assert answer["code"] == "service_unavailable" and answer["fields"] == {}
+    assert answer["message"].startswith("Le service est momentanément surchargé : rien n'a été enregistré")
+    assert len(transactions) == retries.TRANSACTION_ATTEMPTS
+    assert table_items() == before
+    english = body(log_in(client, "en"))["message"]
+    assert english.startswith("The service is busy for a moment: nothing was saved. Try again in 2 seconds")
+
+
+def test_a_read_throttled_once_is_retried_within_its_budget(client, forced, dynamodb_calls):
+    cookie = login(client)
+    dynamodb_calls.clear()
+    forced.force("Query", "ProvisionedThroughputExceededException", times=1)
+    throttled = forced.counts.get("dynamodb.ProvisionedThroughputExceededException", 0)
+    response = send(client, "GET", "/account", cookie=cookie)
+    assert response.status_code == 200, response.body
+    assert forced.counts["dynamodb.ProvisionedThroughputExceededException"] == throttled + 1
+    assert len(dynamodb_calls) <= 2  # the budget of a read: botocore's retry is inside the one call
+
+
+def test_a_read_throttled_through_every_retry_answers_503_soon(client, forced):
+    cookie = login(client)
+    forced.force("Query", "ThrottlingException", times=None)
+    throttled = forced.counts.get("dynamodb.ThrottlingException", 0)
+    started = time.monotonic()
+    response = send(client, "GET", "/account", cookie=cookie, headers={"Accept-Language": "en"})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert body(response)["code"] == "service_unavailable"
+    assert forced.counts["dynamodb.ThrottlingException"] - throttled == retries.ATTEMPTS
+    # botocore's own throttling backoff (1 s × 2^n) would sleep about 7 s on average here; tuned, at most 0.75 s.
+    assert elapsed < 3, elapsed
