@@ -55,7 +55,7 @@ class Faults:
         self._lock = threading.Lock()
         self._paused = threading.local()
         self.counts: dict[str, int] = {}  # "dynamodb.calls", "dynamodb.<error>", "sesv2.<error>", "s3.delayed"…
-        self._forced: list[list] = []  # [operation, outcome, times left (None: until cleared)]
+        self._forced: list[list] = []  # [operation, outcome, times left (None: until cleared), calls to let go]
 
     def reseed(self, label: str = "") -> None:
         """Start again from ``seed`` and ``label`` (a test's id: its faults do not depend on the tests before it)."""
@@ -72,13 +72,13 @@ class Faults:
         finally:
             self._paused.on = before
 
-    def force(self, operation: str, outcome: str, times: int | None = 1) -> None:
-        """Whatever the rate, fail the next ``times`` calls of ``operation`` (a DynamoDB operation name, or
-        ``SendEmail``) with ``outcome``: an error code of ``DYNAMODB_ERRORS``, a cancellation reason of
+    def force(self, operation: str, outcome: str, times: int | None = 1, after: int = 0) -> None:
+        """Whatever the rate, fail ``times`` calls of ``operation`` (a DynamoDB operation name, or ``SendEmail``)
+        after letting ``after`` go, with ``outcome``: an error code of ``DYNAMODB_ERRORS``, a cancellation reason of
         ``TRANSACTION_REASONS`` or ``ConditionalCheckFailed`` (TransactWriteItems), ``TooManyRequestsException``
         (SendEmail). For tests that need one precise fault."""
         with self._lock:
-            self._forced.append([operation, outcome, times])
+            self._forced.append([operation, outcome, times, after])
 
     def clear(self) -> None:
         with self._lock:
@@ -88,6 +88,9 @@ class Faults:
         with self._lock:
             for entry in self._forced:
                 if entry[0] == operation and (entry[2] is None or entry[2] > 0):
+                    if entry[3] > 0:
+                        entry[3] -= 1
+                        return None
                     if entry[2] is not None:
                         entry[2] -= 1
                     return entry[1]

@@ -3,13 +3,15 @@ transaction is sent again with its token and applied once, a failed condition is
 that stays busy answers 503 with ``Retry-After`` and writes nothing."""
 
 import time
+from datetime import timedelta
 
 import botocore.client
 import pytest
 
 from chalicelib.store import retries
 from devstack import faults
-from tests.api.conftest import body, login, send, table_items
+from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
+from tests.api.test_structures import CLAIRE, JULIE, MARC
 from tests.conftest import DEMO_PASSWORD, PAUL
 
 
@@ -106,3 +108,22 @@ def test_a_read_throttled_through_every_retry_answers_503_soon(client, forced):
     assert forced.counts["dynamodb.ThrottlingException"] - throttled == retries.ATTEMPTS
     # botocore's own throttling backoff (1 s × 2^n) would sleep about 7 s on average here; tuned, at most 0.75 s.
     assert elapsed < 3, elapsed
+
+
+def test_a_reminders_run_stopped_half_way_finishes_on_the_next_run_and_mails_each_person_once(
+        client, forced, frozen_clock):
+    from chalicelib.jobs import reminders
+
+    frozen_clock.set_now(NOW + timedelta(days=163 - 15))
+    assert reminders.run() == 0  # the day before: nothing due, the day finished
+    frozen_clock.set_now(NOW + timedelta(days=163 - 14))  # the demo people's first reminder (test_lifecycle)
+    # The third reminder's delete stays throttled through botocore's retries: the run stops there.
+    forced.force("DeleteItem", "ProvisionedThroughputExceededException", times=retries.ATTEMPTS, after=2)
+    with pytest.raises(Exception) as stopped:
+        reminders.run()
+    assert retries.is_unavailable(stopped.value)
+    assert len(sent_mails()) == 2
+    frozen_clock.set_now(NOW + timedelta(days=163 - 13))
+    assert reminders.run() == 2  # the next day's run reads the unfinished day again
+    assert sorted(mail["To"] for mail in sent_mails()) == sorted([PAUL, JULIE, MARC, CLAIRE])
+    assert reminders.run() == 0
