@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from chalicelib import settings
 from chalicelib.domain import attachments as rules
 from chalicelib.domain import clock, entities
-from chalicelib.domain.errors import AttachmentQuota, InvalidInput, NotFound, Problem
+from chalicelib.domain.errors import AttachmentQuota, InvalidInput, NotFound, Problem, ServiceUnavailable
 from chalicelib.services.auth import CurrentSession
 from chalicelib.store import attachments as store
 
@@ -83,9 +83,14 @@ def record(current: CurrentSession, data: dict) -> entities.Attachment:
     )
     try:
         store.add_attachment(current.user_id, attachment, settings.attachments_per_user())
-    except Exception:
+    except Exception as error:
         store.delete_objects([key])  # nothing recorded: no object left behind either
+        # AWS busy (503): the upload stays, so that the same request sent again records it (housekeeping removes it
+        # within the hour if it never is); refused (quota): it goes.
+        if not isinstance(error, ServiceUnavailable):
+            store.discard_temporary(current.user_id, upload_id)
         raise
+    store.discard_temporary(current.user_id, upload_id)
     log.info("attachment %s recorded for user %s (%d bytes)", attachment_id, current.user_id, size)
     return attachment
 

@@ -104,11 +104,11 @@ def discard_temporary(user_id: str, upload_id: str) -> None:
 
 
 def promote(user_id: str, upload_id: str, attachment_id: str, content_type: str) -> str:
-    """Copy the checked upload to its final key with the allow-listed type, and drop the temporary object."""
+    """Copy the checked upload to its final key with the allow-listed type; the temporary object stays until the
+    attachment is recorded (``discard_temporary``), so that a record that fails can be sent again."""
     bucket, key = settings.attachments_bucket(), object_key(user_id, attachment_id)
     s3().copy_object(Bucket=bucket, Key=key, CopySource={"Bucket": bucket, "Key": temporary_key(user_id, upload_id)},
                      ContentType=content_type, MetadataDirective="REPLACE")
-    discard_temporary(user_id, upload_id)
     return key
 
 

@@ -127,3 +127,21 @@ def test_a_reminders_run_stopped_half_way_finishes_on_the_next_run_and_mails_eac
     assert reminders.run() == 2  # the next day's run reads the unfinished day again
     assert sorted(mail["To"] for mail in sent_mails()) == sorted([PAUL, JULIE, MARC, CLAIRE])
     assert reminders.run() == 0
+
+
+def test_an_upload_whose_record_meets_a_busy_storage_is_kept_and_recorded_when_sent_again(client, forced):
+    from tests.api.test_attachments import attachments_of, confirm, keys, upload
+
+    cookie = login(client)
+    ticket = upload(client, cookie)
+    before, stored = attachments_of(client, cookie), keys("users/")  # Paul keeps the demo brochure
+    forced.force("TransactWriteItems", "ThrottlingError", times=None)
+    refused = confirm(client, cookie, ticket["upload_id"])
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "2"
+    assert keys("users/") == stored  # no final object without its item
+    assert keys("tmp/") == [ticket["fields"]["key"]]  # but the upload is still there
+    forced.clear()
+    again = confirm(client, cookie, ticket["upload_id"])
+    assert again.status_code == 201, again.body
+    assert len(attachments_of(client, cookie)) == len(before) + 1
+    assert keys("tmp/") == [] and len(keys("users/")) == len(stored) + 1
