@@ -2,7 +2,7 @@
 
 The days to check are today and any day missed since the last finished run (``JOB#password_reminders``): a run
 stopped half-way (AWS busy, the Lambda's time out) leaves its day unfinished, and the next run, even the next day,
-finishes it. A reminder is deleted before its mail is handed over, so a day read again sends nothing twice.
+finishes it. A reminder's mail is queued in the transaction that deletes it, so a day read again sends nothing twice.
 """
 
 import logging
@@ -11,6 +11,7 @@ from datetime import timedelta
 from chalicelib import settings
 from chalicelib.domain import clock
 from chalicelib.domain.accounts import ACTIVE
+from chalicelib.domain.errors import ConcurrentChange
 from chalicelib.domain.memberships import days_to_check
 from chalicelib.mail import sender
 from chalicelib.services.passwords import REMINDERS_BEFORE
@@ -34,16 +35,23 @@ def _remind(day: str, now) -> int:
     sent = 0
     for reminder in list(security.reminders_of_day(day)):
         profile = accounts.get_profile(reminder.user_id)
-        # Deleted before its mail goes: a run stopped between the two never sends it twice.
-        security.delete_reminder(reminder)
         # A reminder of a password changed since, of an account no longer active, or (read late) of a password
         # expired already has nothing to say.
+        mail = None
         if (profile is not None and profile.status == ACTIVE
                 and profile.password_changed_at == reminder.password_changed_at):
             expires_at = profile.password_changed_at + timedelta(days=settings.password_lifetime_days())
             if expires_at > now:
-                context = {"days": REMINDERS_BEFORE[reminder.reminder_kind], "expires_at": expires_at}
-                sender.send("rappel_expiration", profile, context, to_login=True)
-                sent += 1
+                mail = {"days": REMINDERS_BEFORE[reminder.reminder_kind], "expires_at": expires_at}
+        try:
+            if mail is None:
+                security.delete_reminder(reminder)
+                continue
+            # The mail is queued in the reminder's delete: both or neither, so a run stopped anywhere sends it once.
+            with sender.with_next_commit("rappel_expiration", profile, mail, to_login=True):
+                security.delete_reminder(reminder)
+        except ConcurrentChange:  # another run took it
+            continue
+        sent += 1
     log.info("password reminders of %s: %d sent", day, sent)
     return sent

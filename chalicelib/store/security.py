@@ -17,7 +17,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist
 
 from chalicelib.domain import entities
 from chalicelib.domain.throttle import Attempts
-from chalicelib.store.common import entity
+from chalicelib.store.common import commit, entity
 from chalicelib.store.models import Item, LoginAttempts, LoginEvent, OneTimeToken, Reminder, SourceAttempts, bind
 
 REMINDER_SHARDS = 8
@@ -169,8 +169,11 @@ def reminders_of_day(day: str):
 
 
 def delete_reminder(reminder: entities.Reminder) -> None:
+    """One transaction, so that the mail it tells about joins it (``sender.with_next_commit``): the mail is queued
+    if and only if the reminder goes. ``ConcurrentChange`` if it went already (another run)."""
     bind()
-    Reminder(*_reminder_key(reminder)).delete()
+    commit(lambda transaction: transaction.delete(Reminder(*_reminder_key(reminder)),
+                                                  condition=Reminder.pk.exists()))
 
 
 def remove_expired(day: str, now: datetime) -> int:

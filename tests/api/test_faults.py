@@ -8,6 +8,7 @@ from datetime import timedelta
 import botocore.client
 import pytest
 
+from chalicelib.domain.errors import ServiceUnavailable
 from chalicelib.store import retries
 from devstack import faults
 from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
@@ -117,11 +118,11 @@ def test_a_reminders_run_stopped_half_way_finishes_on_the_next_run_and_mails_eac
     frozen_clock.set_now(NOW + timedelta(days=163 - 15))
     assert reminders.run() == 0  # the day before: nothing due, the day finished
     frozen_clock.set_now(NOW + timedelta(days=163 - 14))  # the demo people's first reminder (test_lifecycle)
-    # The third reminder's delete stays throttled through botocore's retries: the run stops there.
-    forced.force("DeleteItem", "ProvisionedThroughputExceededException", times=retries.ATTEMPTS, after=2)
-    with pytest.raises(Exception) as stopped:
+    # The third reminder's transaction (its delete and its mail) stays cancelled through the store's retries: the run
+    # stops there.
+    forced.force("TransactWriteItems", "ThrottlingError", times=retries.TRANSACTION_ATTEMPTS, after=2)
+    with pytest.raises(ServiceUnavailable):
         reminders.run()
-    assert retries.is_unavailable(stopped.value)
     assert len(sent_mails()) == 2
     frozen_clock.set_now(NOW + timedelta(days=163 - 13))
     assert reminders.run() == 2  # the next day's run reads the unfinished day again
@@ -145,3 +146,20 @@ def test_an_upload_whose_record_meets_a_busy_storage_is_kept_and_recorded_when_s
     assert again.status_code == 201, again.body
     assert len(attachments_of(client, cookie)) == len(before) + 1
     assert keys("tmp/") == [] and len(keys("users/")) == len(stored) + 1
+
+
+def test_the_mailer_retries_a_mail_ses_refused_and_sends_it_once(client, forced):
+    from chalicelib.jobs import mailer, table_changes
+    from tests.api.conftest import outbox_records
+
+    assert send(client, "POST", "/auth/password-reset/request", {"login": JULIE}).status_code == 202
+    records = outbox_records()
+    refused = forced.counts.get("sesv2.TooManyRequestsException", 0)
+    forced.force("SendEmail", "TooManyRequestsException", times=3)  # botocore's 3 attempts: the mailer's try fails
+    with pytest.raises(mailer.MailsNotSent):
+        table_changes.handle(records)
+    assert forced.counts["sesv2.TooManyRequestsException"] - refused == 3
+    assert sent_mails(deliver=False) == []
+    assert table_changes.handle(records)["mails"] == 1  # the batch handed again
+    assert table_changes.handle(records)["mails"] == 0  # and once more: nothing more goes
+    assert [mail["To"] for mail in sent_mails(deliver=False)] == [JULIE]
