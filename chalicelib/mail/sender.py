@@ -156,6 +156,7 @@ def deliver(name: str, recipient, context: dict, to_login: bool, mail_id: str, a
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     import boto3
+    from botocore.config import Config
 
     arguments = {
         "FromEmailAddress": settings.mail_from(),
@@ -167,7 +168,9 @@ def deliver(name: str, recipient, context: dict, to_login: bool, mail_id: str, a
     }
     if settings.mail_configuration_set():
         arguments["ConfigurationSetName"] = settings.mail_configuration_set()
-    boto3.client("sesv2").send_email(**arguments)
+    # botocore's standard mode, 3 attempts (SES's throttling is retried there): the mailer retries the rest itself,
+    # the batch being handed again, so a refused mail never holds a Lambda for long.
+    boto3.client("sesv2", config=Config(retries={"mode": "standard", "total_max_attempts": 3})).send_email(**arguments)
     log.info("mail %s sent to user %s", name, recipient.user_id)
     metric("MailsSent", Template=name)
     return address
