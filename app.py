@@ -6,7 +6,17 @@ Kept cheap to import (a Lambda cold start): the blueprints import their services
 from chalice import Chalice
 
 from chalicelib import observability
-from chalicelib.api import account, attachments, auth, http, security, structure_admin, structures, subscriptions
+from chalicelib.api import (
+    account,
+    attachments,
+    auth,
+    events,
+    http,
+    security,
+    structure_admin,
+    structures,
+    subscriptions,
+)
 from chalicelib.jobs import schedules
 
 observability.configure()
@@ -19,5 +29,6 @@ app.register_blueprint(subscriptions.blueprint)
 app.register_blueprint(structure_admin.blueprint)
 app.register_blueprint(attachments.blueprint)
 app.register_blueprint(security.blueprint)
+app.register_blueprint(events.blueprint)
 app.register_blueprint(schedules.blueprint)
 http.register_fallbacks(app)

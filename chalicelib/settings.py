@@ -80,3 +80,8 @@ def attachments_per_user() -> int:
 def exports_queue_url() -> str:
     """The queue « Télécharger mes données » puts its requests on (``jobs.exports`` builds the archives)."""
     return os.environ.get("EXPORTS_QUEUE_URL", "")
+
+
+def invoice_deposit_url() -> str:
+    """Where « + Déposer une facture » of « Accueil connecté » leads: the invoice space's address."""
+    return os.environ.get("INVOICE_DEPOSIT_URL", "https://chorus-pro.gouv.fr/cpp/facture/deposer")

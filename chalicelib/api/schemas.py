@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from chalicelib.domain import accounts, attachments, data_export, memberships, subscriptions
+from chalicelib.domain import accounts, attachments, data_export, events, memberships, subscriptions
 from chalicelib.domain import security as security_rules
 
 # Invisible characters that change how text is shown or cut, refused in every text field: line and paragraph separators,
@@ -909,3 +909,83 @@ class PrivacyView(Response):
 class DataExportLink(Response):
     url: str
     expires_at: datetime
+
+
+
+
+# --- Events (issue 11): « Fil d'événements », « Mes demandes », « Historique » ----------------------------------------
+
+# A page's position: the sort key of the last event shown (its time and id), nothing else.
+EventCursor = Annotated[str, StringConstraints(
+    pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z#[0-9a-f]{16}$")]
+EventKind = Literal[tuple(sorted(events.KINDS))]
+
+
+class FeedQuery(Request):
+    cursor: EventCursor | None = None
+
+
+class EventOut(Response):
+    event_id: str
+    kind: EventKind
+    at: Instant
+    sentence: str
+    link: str
+    structure_id: str | None
+    actor: str | None
+    person: str | None
+    reason: str | None
+    new: bool | None = None
+
+
+class FeedPage(Response):
+    items: list[EventOut]
+    next_cursor: str | None
+    last_visit: Instant | None
+    invoice_deposit_url: str
+
+
+class RequestStep(Response):
+    kind: EventKind
+    at: Instant
+    sentence: str
+    actor: str | None
+    reason: str | None
+
+
+class MyRequest(Response):
+    request_type: Literal["membership", "subscription"]
+    structure_id: str
+    structure: str
+    space: str | None
+    services: str | None
+    asked_at: Instant
+    pending: bool
+    steps: list[RequestStep]
+
+
+class MyRequests(Response):
+    items: list[MyRequest]
+
+
+class RequestWithdrawal(Request):
+    structure_id: _text(64, 1)
+    space: RequestableSpace | None = None
+
+
+class Withdrawn(Response):
+    withdrawn: int
+
+
+class HistoryQuery(Request):
+    since: date | None = None
+    until: date | None = None
+    user_id: _text(64) | None = None
+    cursor: EventCursor | None = None
+
+
+class HistoryPage(Response):
+    items: list[EventOut]
+    next_cursor: str | None
+
+# --- End of events --------------------------------------------------------------------------------------------------

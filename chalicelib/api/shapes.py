@@ -188,3 +188,41 @@ def data_export_view(export) -> schemas.DataExportView | None:
         return None  # gone (or about to be): the person may ask again
     return schemas.DataExportView(status=export.status, requested_at=export.requested_at, ready_at=export.ready_at,
                                   available_until=until, size=export.size)
+
+
+# --- Events (issue 11) ----------------------------------------------------------------------------------------------
+
+def event_out(event, language: str, last_visit=None, marked: bool = False) -> schemas.EventOut:
+    from chalicelib.api.event_messages import sentence
+    from chalicelib.domain.events import is_new
+
+    return schemas.EventOut(
+        event_id=event.event_id, kind=event.kind, at=event.at, sentence=sentence(event, language), link=event.link,
+        structure_id=event.structure_id, actor=event.params.get("actor"), person=event.params.get("person"),
+        reason=event.reason, new=is_new(event.at, last_visit) if marked else None,
+    )
+
+
+def feed_page(page, language: str) -> schemas.FeedPage:
+    return schemas.FeedPage(
+        items=[event_out(e, language, page.last_visit, marked=True) for e in page.events],
+        next_cursor=page.next_cursor, last_visit=page.last_visit,
+        invoice_deposit_url=settings.invoice_deposit_url(),
+    )
+
+
+def my_requests(found, language: str) -> schemas.MyRequests:
+    from chalicelib.api.event_messages import sentence
+
+    items = []
+    for request in found:
+        first = request.steps[0]
+        items.append(schemas.MyRequest(
+            request_type="membership" if request.ref.startswith("M#") else "subscription",
+            structure_id=first.structure_id, structure=first.params.get("structure", ""),
+            space=first.params.get("space"), services=first.params.get("services"), asked_at=request.asked_at,
+            pending=request.pending,
+            steps=[schemas.RequestStep(kind=s.kind, at=s.at, sentence=sentence(s, language),
+                                       actor=s.params.get("actor"), reason=s.reason) for s in request.steps],
+        ))
+    return schemas.MyRequests(items=items)

@@ -275,3 +275,12 @@ class ServiceUnavailable(DomainError):
 
     def __init__(self, seconds: int = 2):
         super().__init__(seconds=seconds)
+
+
+# « Mes demandes » (events, issue 11) ----------------------------------------------------------------------------------
+
+class RequestNotPending(DomainError):
+    """« Retirer la demande » of a request that is no longer pending (decided meanwhile): nothing changed."""
+
+    code = "request_not_pending"
+    kind = Kind.CONFLICT

@@ -35,6 +35,7 @@ SUBSCRIPTION = StateMachine("subscription", (VALID, PENDING, REMOVED), {
     "validate": ((PENDING,), VALID),
     "refuse": ((PENDING,), REMOVED),
     "remove": ((VALID, PENDING), REMOVED),  # by its user (« Supprimer abonnements »)
+    "withdraw": ((PENDING,), REMOVED),  # « Retirer la demande » of « Mes demandes »: only while still pending
     # the structure drops the space, the service is deactivated or the rattachement ends
     "revoke": ((VALID, PENDING), REMOVED),
 })

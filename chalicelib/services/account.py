@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.errors import InvalidInput, NotAuthenticated, Problem, VersionConflict, WrongCurrentPassword
 from chalicelib.domain.memberships import may_decide_escalated
 from chalicelib.domain.password_policy import contains_personal_data
@@ -12,6 +13,7 @@ from chalicelib.domain.secret_answer import normalise_answer
 from chalicelib.domain.subscriptions import SPACES
 from chalicelib.services import auth
 from chalicelib.services.auth import CurrentSession, end_other_sessions
+from chalicelib.services.events import about_account
 from chalicelib.services.hashing import hash_secret, verify_secret
 from chalicelib.services.passwords import reminder_items
 from chalicelib.store import accounts
@@ -91,8 +93,10 @@ def update_account(current: CurrentSession, data: dict) -> SavedProfile:
     if secret_change is not None:
         changes["secret_question"] = secret_change["question"]
         credential_changes["secret_answer_hash"] = hash_secret(normalise_answer(secret_change["answer"]))
+    events = [about_account(event_kinds.PASSWORD_CHANGED, current.user_id, now)] if password_change else []
     accounts.update_profile_and_credentials(
-        current.user_id, data["version"], changes, credential_changes, credentials.password_hash, reminders
+        current.user_id, data["version"], changes, credential_changes, credentials.password_hash, reminders,
+        events=events,
     )
     for name, value in changes.items():
         setattr(profile, name, value)
@@ -157,6 +161,7 @@ def change_expired_password(current: CurrentSession, data: dict) -> None:
     accounts.update_profile_and_credentials(
         current.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
         {"password_hash": hash_secret(data["new"])}, credentials.password_hash, reminder_items(current.user_id, now),
+        events=[about_account(event_kinds.PASSWORD_CHANGED, current.user_id, now)],
     )
     auth.clear_password_expired(current)
     ended = end_other_sessions(current)

@@ -9,8 +9,10 @@ from datetime import datetime, timedelta
 from chalicelib import settings
 from chalicelib.domain import attachments as rules
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.errors import AttachmentQuota, InvalidInput, NotFound, Problem, ServiceUnavailable
 from chalicelib.services.auth import CurrentSession
+from chalicelib.services.events import about_account
 from chalicelib.store import attachments as store
 
 log = logging.getLogger(__name__)
@@ -82,7 +84,8 @@ def record(current: CurrentSession, data: dict) -> entities.Attachment:
         file_name=name, extension=extension, size=size, object_key=key,
     )
     try:
-        store.add_attachment(current.user_id, attachment, settings.attachments_per_user())
+        store.add_attachment(current.user_id, attachment, settings.attachments_per_user(), events=[about_account(
+            event_kinds.ATTACHMENT_ADDED, current.user_id, clock.now(), attachment=attachment.designation)])
     except Exception as error:
         store.delete_objects([key])  # nothing recorded: no object left behind either
         # AWS busy (503): the upload stays, so that the same request sent again records it (housekeeping removes it
@@ -117,7 +120,10 @@ def remove(current: CurrentSession, ids: list[str]) -> int:
     """« Supprimer pièces jointes »: the items and the count together, then the objects; nothing if one id is not
     the caller's."""
     attachments = _own(current, ids)
-    store.remove(current.user_id, attachments)
+    moment = clock.now()
+    store.remove(current.user_id, attachments, lambda part: [about_account(
+        event_kinds.ATTACHMENT_DELETED, current.user_id, moment,
+        attachment=", ".join(attachment.designation for attachment in part))])
     log.info("%d attachment(s) deleted by user %s", len(attachments), current.user_id)
     return len(attachments)
 

@@ -4,10 +4,12 @@ a new principal manager for every structure it leads. The account's pending requ
 import logging
 
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.errors import InvalidInput, Problem, SuccessorRequired
 from chalicelib.domain.memberships import MEMBERSHIP, PENDING, PRINCIPAL, ROLE, default_spaces, membership_active
 from chalicelib.domain.subscriptions import SUBSCRIPTION
 from chalicelib.services.auth import CurrentSession, end_all_sessions
+from chalicelib.services.events import about_account, about_membership, about_subscriptions
 from chalicelib.store import accounts, memberships, structures
 
 log = logging.getLogger(__name__)
@@ -57,8 +59,14 @@ def deactivate(current: CurrentSession, successors: dict[str, str]) -> None:
     withdrawn = [m for m in account.memberships if MEMBERSHIP.transition("withdraw").allows(m.status)]
     # Pending subscription requests go too: nobody may validate what a deactivated account asked.
     asked = [s for s in account.subscriptions if s.status == SUBSCRIPTION.transition("request").target]
-    accounts.deactivate_account(account.profile, suspended, withdrawn, transfers, clock.now(),
-                                default_spaces(PRINCIPAL), asked)
+    now = clock.now()
+    events = [about_account(event_kinds.ACCOUNT_DEACTIVATED, current.user_id, now)]
+    events += [about_membership(event_kinds.PRINCIPAL_TRANSFERRED, successor, now, actor=former)
+               for _, former, successor, _ in transfers]
+    events += [about_membership(event_kinds.MEMBERSHIP_WITHDRAWN, request, now) for request in withdrawn]
+    events += about_subscriptions(event_kinds.SUBSCRIPTION_WITHDRAWN, asked, now)
+    accounts.deactivate_account(account.profile, suspended, withdrawn, transfers, now,
+                                default_spaces(PRINCIPAL), asked, events=events)
     ended = end_all_sessions(current.user_id)
     log.info("account %s deactivated; %d structure(s) handed over, %d request(s) withdrawn, %d session(s) ended",
              current.user_id, len(transfers), len(withdrawn) + len(asked), ended)

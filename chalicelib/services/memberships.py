@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import (
     ConcurrentChange,
@@ -43,6 +44,7 @@ from chalicelib.domain.memberships import (
 )
 from chalicelib.domain.search import normalise_text
 from chalicelib.services.auth import CurrentSession
+from chalicelib.services.events import about_membership
 from chalicelib.store import accounts, memberships, structures
 
 log = logging.getLogger(__name__)
@@ -181,12 +183,14 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> entities.
     from chalicelib.mail import sender
 
     managers = _managers(memberships.members(structure_id, VALIDATED))
+    events = [about_membership(event_kinds.MEMBERSHIP_REQUESTED, membership, membership.requested_at,
+                               managers=managers)]
     if principal is None:
-        memberships.request_membership(membership, managers)
+        memberships.request_membership(membership, managers, events=events)
         return membership
     with sender.with_next_commit("rattachement_demande", principal, {"structure": structure, "requester": user,
                                                                    "membership": membership}):
-        memberships.request_membership(membership, managers)
+        memberships.request_membership(membership, managers, events=events)
     return membership
 
 
@@ -228,7 +232,8 @@ def attach(current: CurrentSession, structure_id: str, data: dict) -> entities.M
 
     with sender.with_next_commit("rattachement_valide", user, {"structure": structure, "membership": membership,
                                                              "reason": None}):
-        memberships.attach_member(structure, membership, default_spaces(USER), DEFAULT_HABILITATION)
+        memberships.attach_member(structure, membership, default_spaces(USER), DEFAULT_HABILITATION, events=[
+            about_membership(event_kinds.MEMBERSHIP_ADDED, membership, now, actor=manager)])
     return membership
 
 
@@ -259,6 +264,8 @@ def set_role(current: CurrentSession, structure_id: str, user_id: str, role: str
         add_spaces=(MANAGER_SPACE,) if becomes_manager else (),
         remove_spaces=(MANAGER_SPACE,) if was_manager and not acts_as_manager else (),
         pending=memberships.members(structure_id, PENDING) if becomes_manager else (),
+        events=[about_membership(event_kinds.ROLE_CHANGED, member, clock.now(), actor=manager,
+                                 role=transition.target, scope=scope)],
     )
     member.role, member.manager_scope = transition.target, scope
     return member
@@ -273,7 +280,9 @@ def leave(current: CurrentSession, structure_id: str, successor_user_id: str | N
     if membership.role != PRINCIPAL:
         transition = MEMBERSHIP.transition("withdraw" if membership.status == PENDING else "leave")
         target = transition.check(membership.status)
-        memberships.end_membership(membership, transition, memberships.subscriptions_of(current.user_id, structure_id))
+        kind = event_kinds.MEMBERSHIP_WITHDRAWN if membership.status == PENDING else event_kinds.MEMBERSHIP_DELETED
+        memberships.end_membership(membership, transition, memberships.subscriptions_of(current.user_id, structure_id),
+                                   events=[about_membership(kind, membership, clock.now())])
         membership.status, membership.manager_scope = target, None
         log.info("user %s left structure %s", current.user_id, structure_id)
         return membership
@@ -289,7 +298,8 @@ def leave(current: CurrentSession, structure_id: str, successor_user_id: str | N
         raise InvalidInput(fields={"successor_user_id": Problem("successor.not_member")})
     structure = structures.get_structure(structure_id)
     memberships.transfer_principal(structure, membership, successor, default_spaces(PRINCIPAL), DEFAULT_HABILITATION,
-                                   [m for m in everyone if m.status == PENDING])
+                                   [m for m in everyone if m.status == PENDING], events=[about_membership(
+                                       event_kinds.PRINCIPAL_TRANSFERRED, successor, clock.now(), actor=membership)])
     log.info("principal manager of structure %s moved from %s to %s", structure_id, current.user_id,
              successor_user_id)
     membership.role, membership.manager_scope = ROLE.transition("hand_over").target, None
@@ -359,6 +369,8 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
         if structure_id not in structures_read:  # several requests of one structure: read it once
             structures_read[structure_id] = structures.get_structure(structure_id)
         structure = structures_read[structure_id]
+        moment = clock.now()
+        kind = event_kinds.MEMBERSHIP_VALIDATED if transition.target == VALIDATED else event_kinds.MEMBERSHIP_REFUSED
         mail = sender.with_next_commit(
             "rattachement_valide" if transition.target == VALIDATED else "rattachement_refuse", user, {
                 "structure": structure, "membership": request_item, "reason": reason,
@@ -366,11 +378,12 @@ def decide(current: CurrentSession, validated: bool, reason: str | None, targets
                 "refused": [s for s in request_item.services or [] if s.status != VALIDATED],
             })
         try:
-            with mail:  # the decision and its mail in one transaction
+            with mail:  # the decision, its mail and its events in one transaction
                 memberships.decide_request(
-                    structure, request_item, manager, transition, reason, clock.now(),
+                    structure, request_item, manager, transition, reason, moment,
                     default_spaces(request_item.role, request_item.manager_scope), DEFAULT_HABILITATION,
-                    escalated=as_deputy,
+                    escalated=as_deputy, events=[about_membership(kind, request_item, moment, actor=manager,
+                                                                  reason=reason)],
                 )
         except ConcurrentChange:
             outcome.error = "request_not_pending"

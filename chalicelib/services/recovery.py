@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.accounts import ACCOUNT, ACTIVE, INACTIVE, PENDING_ACTIVATION, REACTIVATION_DAYS
 from chalicelib.domain.errors import InvalidInput, InvalidLink, Problem, ReactivationTooLate
 from chalicelib.domain.memberships import PENDING, holds_manager_role
@@ -16,6 +17,7 @@ from chalicelib.domain.security import PASSWORD_RESET
 from chalicelib.mail import sender
 from chalicelib.services import tokens
 from chalicelib.services.auth import check_not_throttled, end_all_sessions, record_failure
+from chalicelib.services.events import about_account
 from chalicelib.services.hashing import hash_secret, verify_secret
 from chalicelib.services.passwords import reminder_items
 from chalicelib.store import accounts, memberships, security, sessions
@@ -63,7 +65,7 @@ def _check_new_secrets(data: dict, profile) -> None:
         raise InvalidInput(fields=problems)
 
 
-def _set_secrets(profile, data: dict, transition: str, status_changes: dict) -> None:
+def _set_secrets(profile, data: dict, transition: str, status_changes: dict, events=()) -> None:
     """New password, question and answer (with the reminders of the new password), and the account's ``transition``,
     at once."""
     now = clock.now()
@@ -74,6 +76,7 @@ def _set_secrets(profile, data: dict, transition: str, status_changes: dict) -> 
         {"password_hash": hash_secret(data["password"]),
          "secret_answer_hash": hash_secret(normalise_answer(data["secret_answer"]))},
         None, reminders=reminder_items(profile.user_id, now), transition=ACCOUNT.transition(transition),
+        events=events,
     )
 
 
@@ -136,6 +139,7 @@ def reset_password(data: dict) -> None:
             profile.user_id, profile.version, {"password_changed_at": now, "updated_at": now},
             {"password_hash": hash_secret(data["password"])}, credentials.password_hash,
             reminders=reminder_items(profile.user_id, now),
+            events=[about_account(event_kinds.PASSWORD_CHANGED, profile.user_id, now)],
         )
     ended = end_all_sessions(profile.user_id)
     sessions.add_events([entities.LoginEvent(profile.user_id, now, PASSWORD_RESET)])
@@ -184,7 +188,8 @@ def reactivate(data: dict) -> None:
     _check_new_secrets(data, profile)
     tokens.consume(item)
     now = clock.now()
-    _set_secrets(profile, data, "reactivate", {"reactivated_at": now})
+    _set_secrets(profile, data, "reactivate", {"reactivated_at": now},
+                 [about_account(event_kinds.ACCOUNT_REACTIVATED, profile.user_id, now)])
     for membership in memberships.restore_memberships(profile.user_id):
         if holds_manager_role(membership):
             # Requests made while the account was deactivated wait for it too.

@@ -10,7 +10,8 @@ import logging
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from chalicelib.domain import entities
+from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import (
     ConcurrentChange,
@@ -22,6 +23,7 @@ from chalicelib.domain.errors import (
 from chalicelib.domain.memberships import MEMBERSHIP, PRINCIPAL, listed, service_losses
 from chalicelib.domain.structures import check_structure_update, service_code_problem
 from chalicelib.services.auth import CurrentSession
+from chalicelib.services.events import about_membership
 from chalicelib.services.memberships import as_manager
 from chalicelib.services.structures import StructurePage
 from chalicelib.store import accounts, memberships, structures, subscriptions
@@ -177,7 +179,8 @@ def end_member(current: CurrentSession, structure_id: str, user_id: str) -> enti
         if profile is not None and profile.status == ACTIVE:  # a deactivated account gets no mail (guide §7)
             ended = dataclasses.replace(member, status=target, manager_scope=None)
             mail.enter_context(sender.with_next_commit("rattachement_supprime", profile, {"membership": ended}))
-        memberships.end_membership(member, transition, held, manager=manager)
+        memberships.end_membership(member, transition, held, manager=manager, events=[about_membership(
+            event_kinds.MEMBERSHIP_DELETED, member, clock.now(), actor=manager)])
     log.info("rattachement of user %s to structure %s ended by user %s", user_id, structure_id, current.user_id)
     member.status, member.manager_scope = target, None
     return member

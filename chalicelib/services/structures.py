@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import IdentifierTaken, InvalidInput, NotFound, Problem
 from chalicelib.domain.memberships import (
@@ -17,6 +18,7 @@ from chalicelib.domain.memberships import (
 from chalicelib.domain.search import MAX_RESULTS, build_search, normalise_text
 from chalicelib.domain.structures import check_new_structure
 from chalicelib.services.auth import CurrentSession
+from chalicelib.services.events import about_membership
 from chalicelib.services.memberships import manager_standing, new_membership, own_profile
 from chalicelib.store import memberships, structures
 
@@ -76,7 +78,8 @@ def create(current: CurrentSession, data: dict) -> entities.Structure:
                              decided_by=current.user_id)
     try:
         structures.save_structure(structure, data["services"], also=memberships.founder_writes(
-            structure, founder, default_spaces(PRINCIPAL), DEFAULT_HABILITATION))
+            structure, founder, default_spaces(PRINCIPAL), DEFAULT_HABILITATION), events=[about_membership(
+                event_kinds.STRUCTURE_CREATED, founder, now)])
     except IdentifierTaken:
         raise IdentifierTaken(fields={"identifier": Problem("identifier.taken")}) from None
     log.info("structure %s created by user %s", structure.structure_id, current.user_id)

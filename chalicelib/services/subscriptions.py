@@ -4,9 +4,10 @@
 import logging
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from chalicelib.domain import clock, entities
+from chalicelib.domain import events as event_kinds
 from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import ConcurrentChange, Forbidden, InvalidInput, NotFound, Problem
 from chalicelib.domain.memberships import (
@@ -33,6 +34,7 @@ from chalicelib.domain.subscriptions import (
     structure_level_targets,
 )
 from chalicelib.services.auth import CurrentSession
+from chalicelib.services.events import about_structure, about_subscriptions
 from chalicelib.services.memberships import as_manager, manager_standing, own_profile
 from chalicelib.store import accounts, memberships, structures
 from chalicelib.store import subscriptions as store
@@ -139,16 +141,19 @@ def request(current: CurrentSession, structure_id: str, data: dict) -> list[enti
         for row in data["rows"]
     ]
     with ExitStack() as mails:
-        if not at_once:  # its managers are mailed, in the same transaction as the request
-            _tell_managers(mails, structure, user, rows, data)
-        store.request(rows, transition, membership if at_once else None)
+        managers = [] if at_once else _tell_managers(mails, structure, user, rows, data)  # mailed with the request
+        events = about_subscriptions(event_kinds.SUBSCRIPTION_REQUESTED, rows, now, managers=managers)
+        if at_once:  # a manager's own request: asked and granted in the same moment, in that order
+            events += about_subscriptions(event_kinds.SUBSCRIPTION_VALIDATED, rows, now + timedelta(microseconds=1),
+                                          actor=membership)
+        store.request(rows, transition, membership if at_once else None, events=events)
     log.info("user %s asked %d subscription(s) to %s on %s (%s)", user.user_id, len(rows), space, structure_id,
              transition.target)
     return rows
 
 
 def _tell_managers(mails: ExitStack, structure: entities.Structure, requester: entities.UserProfile, rows,
-                   data) -> None:
+                   data) -> list[str]:
     from chalicelib.mail import sender
 
     managers = [m.user_id for m in memberships.members(structure.structure_id, VALIDATED) if holds_manager_role(m)]
@@ -158,6 +163,7 @@ def _tell_managers(mails: ExitStack, structure: entities.Structure, requester: e
         profile = accounts.get_profile(manager_id)
         if profile is not None and profile.status == ACTIVE:
             mails.enter_context(sender.with_next_commit("abonnement_demande", profile, context))
+    return managers  # their feeds get the request's event too
 
 
 def remove(current: CurrentSession, keys: list[dict]) -> int:
@@ -178,7 +184,15 @@ def remove(current: CurrentSession, keys: list[dict]) -> int:
     if problems:
         raise InvalidInput(fields=problems)
     unique = list({row.key: row for row in chosen}.values())
-    store.remove(unique, SUBSCRIPTION.transition("remove"))
+    moment = clock.now()
+
+    def events_of(part):
+        pending = [row for row in part if row.status == SUBSCRIPTION.transition("request").target]
+        held = [row for row in part if row.status != SUBSCRIPTION.transition("request").target]
+        return (about_subscriptions(event_kinds.SUBSCRIPTION_WITHDRAWN, pending, moment)
+                + about_subscriptions(event_kinds.SUBSCRIPTION_REMOVED, held, moment))
+
+    store.remove(unique, SUBSCRIPTION.transition("remove"), events_of)
     log.info("user %s removed %d subscription(s)", current.user_id, len(unique))
     return len(unique)
 
@@ -225,11 +239,17 @@ def decide(current: CurrentSession, structure_id: str, validated: bool, reason: 
         decided = list({row.key: row for _, row in rows}.values())
         context = {"structure": structure, "rows": decided, "reason": reason, "validated": validated}
         try:
+            moment = clock.now()
+            kind = event_kinds.SUBSCRIPTION_VALIDATED if validated else event_kinds.SUBSCRIPTION_REFUSED
+
+            def events_of(part, kind=kind, moment=moment):
+                return about_subscriptions(kind, part, moment, actor=manager, reason=reason)
+
             if user is None:
-                store.decide(decided, transition, manager, clock.now())
-            else:  # the decision and its mail in one transaction (the first, if the rows take several)
+                store.decide(decided, transition, manager, moment, events_of)
+            else:  # the decision, its mail and its events in one transaction (the first, if the rows take several)
                 with sender.with_next_commit("abonnement_decision", user, context):
-                    store.decide(decided, transition, manager, clock.now())
+                    store.decide(decided, transition, manager, moment, events_of)
         except ConcurrentChange:
             for outcome, _ in rows:
                 outcome.error = "subscription_not_pending"
@@ -283,7 +303,9 @@ def _change_space(current: CurrentSession, structure_id: str, space: str, habili
         habilitation=habilitation or (existing.habilitation if existing else DEFAULT_HABILITATION),
         status=status, changed_at=clock.now(), changed_by=current.user_id,
     )
-    store.set_structure_space(setting, transition, manager, existing.version if existing else None)
+    kind = event_kinds.STRUCTURE_SPACE_SET if transition_name == "set" else event_kinds.STRUCTURE_SPACE_REMOVED
+    store.set_structure_space(setting, transition, manager, existing.version if existing else None, events=[
+        about_structure(kind, structure_id, record.structure.designation, manager, setting.changed_at, space=space)])
     return setting
 
 

@@ -185,7 +185,7 @@ def update_profile(user_id: str, expected_version: int, changes: dict) -> entiti
 
 def update_profile_and_credentials(
     user_id: str, expected_version: int, changes: dict, credential_changes: dict, expected_password_hash: str | None,
-    reminders: list[entities.Reminder] = (), transition: Transition | None = None,
+    reminders: list[entities.Reminder] = (), transition: Transition | None = None, events=(),
 ) -> None:
     """Profile and secrets in one TransactWriteItems (with the reminders of a new password); the password hash must
     still be the one just verified, and the account in a state ``transition`` starts from (whose target it takes)."""
@@ -210,12 +210,12 @@ def update_profile_and_credentials(
         for reminder in reminders:
             transaction.save(reminder_item(reminder))
 
-    commit(write, VersionConflict)
+    commit(write, VersionConflict, events)
 
 
 def deactivate_account(profile: entities.UserProfile, suspended: list[entities.Membership],
                        withdrawn: list[entities.Membership], transfers: list[tuple], moment, manager_spaces,
-                       withdrawn_subscriptions: list[entities.Subscription] = ()) -> None:
+                       withdrawn_subscriptions: list[entities.Subscription] = (), events=()) -> None:
     """Hand over every structure the user leads (``transfers``: structure, former, successor, the structure's pending
     requests that the successor gets copies of), suspend its links, withdraw its pending requests (and their copies)
     and deactivate the account: one transaction, so that no structure is ever left without its principal manager and
@@ -251,4 +251,4 @@ def deactivate_account(profile: entities.UserProfile, suspended: list[entities.M
             condition=allowed_states(UserProfile, UserProfile.status, ACCOUNT.transition("deactivate")),
         )
 
-    commit(write)
+    commit(write, events=events)

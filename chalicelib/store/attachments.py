@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 TEMPORARY_PREFIX = "tmp/"
 # A transaction holds 100 actions at most: the count takes one.
-DELETES_PER_TRANSACTION = 99
+DELETES_PER_TRANSACTION = 98  # with the count and the part's event
 
 
 @lru_cache(maxsize=4)
@@ -146,7 +146,7 @@ def count_of(user_id: str) -> int:
         return 0
 
 
-def add_attachment(user_id: str, attachment: entities.Attachment, limit: int | None = None) -> None:
+def add_attachment(user_id: str, attachment: entities.Attachment, limit: int | None = None, events=()) -> None:
     """The item and the user's count in one transaction, the count staying under ``limit`` (AttachmentQuota)."""
     bind()
     limit = settings.attachments_per_user() if limit is None else limit
@@ -159,7 +159,7 @@ def add_attachment(user_id: str, attachment: entities.Attachment, limit: int | N
         transaction.update(counter, actions=[AttachmentCount.kind.set(AttachmentCount), AttachmentCount.count.add(1)],
                            condition=AttachmentCount.count.does_not_exist() | (AttachmentCount.count < limit))
 
-    commit(write, lambda: AttachmentQuota(limit=limit))
+    commit(write, lambda: AttachmentQuota(limit=limit), events)
     attachment.version = 1
 
 
@@ -197,7 +197,7 @@ def describe(user_id: str, attachment_id: str, version: int, designation: str,
     return entity(entities.Attachment, item)
 
 
-def remove(user_id: str, attachments: list[entities.Attachment]) -> None:
+def remove(user_id: str, attachments: list[entities.Attachment], events_of=None) -> None:
     """Delete the items and lower the count together (99 items a transaction), then their objects. Each item must
     still be there (ConcurrentChange otherwise, nothing deleted by that transaction)."""
     bind()
@@ -212,5 +212,5 @@ def remove(user_id: str, attachments: list[entities.Attachment]) -> None:
             transaction.update(counter, actions=[AttachmentCount.count.add(-len(part))],
                                condition=AttachmentCount.count >= len(part))
 
-        commit(write)
+        commit(write, events=events_of(part) if events_of else ())
         delete_objects([attachment.object_key for attachment in part])

@@ -13,6 +13,7 @@ from chalicelib.domain import entities
 from chalicelib.domain.errors import ConcurrentChange, ServiceUnavailable
 from chalicelib.domain.memberships import VALIDATED
 from chalicelib.domain.states import ABSENT, Transition
+from chalicelib.store import events as event_store
 from chalicelib.store import retries
 from chalicelib.store.models import Membership, membership_sk, transaction_connection, user_pk
 
@@ -73,14 +74,17 @@ def riders_done(riders: list) -> None:
         entry["done"] = True
 
 
-def commit(write, conflict=ConcurrentChange):
-    """Run ``write(transaction)`` in one TransactWriteItems, with the writes waiting for it (``also_in_next_commit``);
-    a failed condition raises ``conflict``."""
+def commit(write, conflict=ConcurrentChange, events=()):
+    """Run ``write(transaction)`` in one TransactWriteItems, with the writes waiting to join it (mails) and the items of
+    ``events`` (the change's outbox: written with it or not at all); a failed condition raises ``conflict``. Readers'
+    feed items that do not fit under the 100 items of a transaction follow it (``store.events.add``)."""
     transaction = TransactWrite(connection=transaction_connection(), client_request_token=uuid.uuid4().hex)
     write(transaction)
     riders = join_riders(transaction)
+    rest = event_store.add(transaction, events) if events else []
     send(transaction, conflict)
     riders_done(riders)
+    event_store.write_rest(rest)
 
 
 def send(transaction: TransactWrite, conflict=ConcurrentChange) -> None:

@@ -252,7 +252,7 @@ def founder_writes(structure: entities.Structure, founder: entities.Membership, 
     return write
 
 
-def request_membership(request: entities.Membership, managers: list[str]) -> None:
+def request_membership(request: entities.Membership, managers: list[str], events=()) -> None:
     """Write a pending request (unless one is pending or the user is attached already), its copy for each of
     ``managers`` and its check on the day it becomes stale."""
     bind()
@@ -267,11 +267,12 @@ def request_membership(request: entities.Membership, managers: list[str]) -> Non
         transaction.save(check_item(request))
         rest = _write_in_parts(transaction, copies)
 
-    commit(write, MembershipExists)
+    commit(write, MembershipExists, events)
     _write_rest(rest)
 
 
-def attach_member(structure: entities.Structure, membership: entities.Membership, spaces, habilitation: str) -> None:
+def attach_member(structure: entities.Structure, membership: entities.Membership, spaces, habilitation: str,
+                  events=()) -> None:
     """A manager attaches a user on its own initiative: validated membership and default subscriptions at once."""
     bind()
     item = _membership_item(membership)
@@ -282,12 +283,12 @@ def attach_member(structure: entities.Structure, membership: entities.Membership
                                                 habilitation):
             transaction.save(subscription)
 
-    commit(write, MembershipExists)
+    commit(write, MembershipExists, events)
 
 
 def decide_request(
     structure: entities.Structure, request: entities.Membership, manager: entities.Membership, transition: Transition,
-    reason: str | None, moment: datetime, spaces, habilitation: str, escalated: bool = False,
+    reason: str | None, moment: datetime, spaces, habilitation: str, escalated: bool = False, events=(),
 ) -> None:
     """Validate (with the default subscriptions of the role) or refuse a pending request, once, while its author's
     account is active; every manager's copy of it goes. ``request.services`` carry each service's decision: only the
@@ -316,7 +317,7 @@ def decide_request(
                 transaction.save(subscription)
         rest = _write_in_parts(transaction, copies, delete=True)
 
-    commit(write)
+    commit(write, events=events)
     _write_rest(rest, delete=True)
 
 
@@ -360,7 +361,8 @@ def escalate_request(request: entities.Membership, deputies: list[entities.Membe
 
 
 def end_membership(membership: entities.Membership, transition: Transition,
-                   subscriptions: list[entities.Subscription], manager: entities.Membership | None = None) -> None:
+                   subscriptions: list[entities.Subscription], manager: entities.Membership | None = None,
+                   events=()) -> None:
     """Leave a structure, or withdraw a pending request: the link is ended and its subscriptions and copies go. Ended
     by a ``manager`` of the structure, the change holds only while that manager still manages it."""
     bind()
@@ -381,7 +383,7 @@ def end_membership(membership: entities.Membership, transition: Transition,
             transaction.delete(subscription_store.key_item(subscription))
         rest = _write_in_parts(transaction, copies, delete=True)
 
-    commit(write)
+    commit(write, events=events)
     _write_rest(rest, delete=True)
 
 
@@ -423,7 +425,7 @@ def transfer_writes(structure: entities.Structure, former: entities.Membership |
 
 
 def transfer_principal(structure: entities.Structure, former: entities.Membership, successor: entities.Membership,
-                       manager_spaces, habilitation: str, pending: list[entities.Membership]) -> None:
+                       manager_spaces, habilitation: str, pending: list[entities.Membership], events=()) -> None:
     """Move the principal role in one transaction: the structure names exactly one principal at every moment, and the
     condition on it makes a concurrent transfer fail instead of leaving two principals."""
     bind()
@@ -435,13 +437,13 @@ def transfer_principal(structure: entities.Structure, former: entities.Membershi
         transfer_writes(structure, former, successor, manager_spaces, habilitation)(transaction)
         rest = _write_in_parts(transaction, copies)
 
-    commit(write)
+    commit(write, events=events)
     _write_rest(rest)
 
 
 def set_role(structure: entities.Structure, member: entities.Membership, transition: Transition, scope: str | None,
              manager: entities.Membership, add_spaces=(), remove_spaces=(), habilitation: str = MODIFICATION,
-             pending: list[entities.Membership] = ()) -> None:
+             pending: list[entities.Membership] = (), events=()) -> None:
     """A role change by the principal manager; a member who now acts as a manager gets the copies of ``pending``."""
     bind()
     copies, rest = request_copies(member.user_id, list(pending)), []
@@ -455,7 +457,7 @@ def set_role(structure: entities.Structure, member: entities.Membership, transit
             transaction.delete(subscription)
         rest = _write_in_parts(transaction, copies)
 
-    commit(write)
+    commit(write, events=events)
     _write_rest(rest)
 
 

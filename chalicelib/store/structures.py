@@ -62,7 +62,7 @@ def structure_item(structure: entities.Structure, new: bool = False) -> Structur
     return Structure(structure_pk(structure.structure_id), STRUCTURE_SK, **values)
 
 
-def save_structure(structure: entities.Structure, services: list[dict], also=None) -> entities.Structure:
+def save_structure(structure: entities.Structure, services: list[dict], also=None, events=()) -> entities.Structure:
     """The structure, its identifier claim and services (and what ``also(transaction)`` adds, such as its founder's
     rattachement) in one transaction; then its search index items. IdentifierTaken if the identifier has a structure."""
     bind()
@@ -78,7 +78,7 @@ def save_structure(structure: entities.Structure, services: list[dict], also=Non
         if also is not None:
             also(transaction)
 
-    commit(write, IdentifierTaken)
+    commit(write, IdentifierTaken, events)
     structure.version = 1
     # The index is written after the structure exists (a transaction holds at most 100 items); it is derived data,
     # rebuilt from the structure if a write is ever lost.

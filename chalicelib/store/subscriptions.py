@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 SPACE_PREFIX = "SPACE#"
 # A transaction holds at most 100 items: decisions and removals are cut in parts of this many rows.
-ROWS_IN_TRANSACTION = 90
+ROWS_IN_TRANSACTION = 70  # and room for the events of the part (``store.events``)
 
 
 def _index_sk(status: str, user_id: str, service_code: str | None, space: str, habilitation: str) -> str:
@@ -119,7 +119,7 @@ def of_structure(structure_id: str, status: str | None = None, space: str | None
 # Writes ------------------------------------------------------------------------------------------------------------
 
 def request(subscriptions: list[entities.Subscription], transition: Transition,
-            manager: entities.Membership | None) -> None:
+            manager: entities.Membership | None, events=()) -> None:
     """Write new subscriptions of one user (pending, or granted at once to a manager still managing), in one
     transaction, while its rattachement is validated and each service active; ConcurrentChange if any row exists."""
     bind()
@@ -139,13 +139,14 @@ def request(subscriptions: list[entities.Subscription], transition: Transition,
         for subscription in subscriptions:
             transaction.save(item_of(subscription), condition=condition)
 
-    commit(write)
+    commit(write, events=events)
 
 
 def decide(subscriptions: list[entities.Subscription], transition: Transition, manager: entities.Membership,
-           moment: datetime) -> None:
+           moment: datetime, events_of=None) -> None:
     """Validate (while the rattachement and services hold) or refuse pending requests of one user, once each: one
-    transaction per part of at most ROWS_IN_TRANSACTION rows; ConcurrentChange if one was decided meanwhile."""
+    transaction per part of at most ROWS_IN_TRANSACTION rows, with the events ``events_of(part)`` tell;
+    ConcurrentChange if one was decided meanwhile."""
     bind()
     condition = allowed_states(Subscription, Subscription.status, transition)
     validating = transition.target != REMOVED
@@ -167,16 +168,18 @@ def decide(subscriptions: list[entities.Subscription], transition: Transition, m
 
     for start in range(0, len(subscriptions), ROWS_IN_TRANSACTION):
         part = subscriptions[start:start + ROWS_IN_TRANSACTION]
-        commit(lambda transaction, part=part: write(transaction, part))
+        commit(lambda transaction, part=part: write(transaction, part), events=events_of(part) if events_of else ())
 
 
-def remove(subscriptions: list[entities.Subscription], transition: Transition) -> None:
-    """Delete subscriptions of one user (« Supprimer abonnements »), each while in a state ``transition`` leaves."""
+def remove(subscriptions: list[entities.Subscription], transition: Transition, events_of=None) -> None:
+    """Delete subscriptions of one user (« Supprimer abonnements »), each while in a state ``transition`` leaves, with
+    the events ``events_of(part)`` tell."""
     bind()
     condition = allowed_states(Subscription, Subscription.status, transition)
     for start in range(0, len(subscriptions), ROWS_IN_TRANSACTION):
         part = subscriptions[start:start + ROWS_IN_TRANSACTION]
-        commit(lambda transaction, part=part: [transaction.delete(key_item(s), condition=condition) for s in part])
+        commit(lambda transaction, part=part: [transaction.delete(key_item(s), condition=condition) for s in part],
+               events=events_of(part) if events_of else ())
 
 
 def revoke(subscriptions: list[entities.Subscription]) -> int:
@@ -230,7 +233,7 @@ def to_structure_space(item) -> entities.StructureSpace:
 
 
 def set_structure_space(space: entities.StructureSpace, transition: Transition, manager: entities.Membership,
-                        version: int | None) -> None:
+                        version: int | None, events=()) -> None:
     """Set a space for a whole structure, or take it off, while its author manages the structure; ``version`` is the
     one read (None: the space had never been set)."""
     bind()
@@ -246,4 +249,4 @@ def set_structure_space(space: entities.StructureSpace, transition: Transition, 
         manager_check(transaction, manager)
         transaction.save(item, condition=allowed_states(StructureSpace, StructureSpace.status, transition))
 
-    commit(write)
+    commit(write, events=events)

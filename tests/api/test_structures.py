@@ -414,11 +414,11 @@ def test_the_loser_of_a_concurrent_transfer_gets_409_and_nothing_changes(client,
     sid = structure_id(client, cookies["paul"], "menuiserie")
     original = memberships.transfer_principal
 
-    def racing(structure, former, successor, spaces, habilitation, pending):
+    def racing(structure, former, successor, spaces, habilitation, pending, **events):
         # Another tab of the same manager transfers to Marc between our reads and our write.
         original(structures.get_structure(sid), memberships.get_membership(former.user_id, sid),
                  memberships.get_membership(user_id(MARC), sid), spaces, habilitation, pending)
-        return original(structure, former, successor, spaces, habilitation, pending)
+        return original(structure, former, successor, spaces, habilitation, pending, **events)
 
     monkeypatch.setattr(memberships, "transfer_principal", racing)
     response = leave(client, cookies["paul"], sid, successor=user_id(JULIE))
