@@ -13,7 +13,8 @@ def _query(query) -> dict:
 
 
 def _csv_response(data: bytes, name: str) -> Response:
-    return Response(body=data, status_code=200, headers={
+    # Chalice encodes a text body as UTF-8 again: the BOM written by the service survives as its character.
+    return Response(body=data.decode("utf-8"), status_code=200, headers={
         **API_HEADERS, "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{name}"'})
 

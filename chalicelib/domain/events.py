@@ -193,10 +193,11 @@ class Request:
 
 
 def requests(steps: list[Event]) -> list[Request]:
-    """Group request steps (sorted by request, then time) into requests: a new asking starts a new request (a
+    """Group request steps into requests: a new asking starts a new request (a
     rattachement asked again after a refusal is a second request). Newest request first."""
     found: list[Request] = []
-    for step in steps:
+    # Steps of one moment (a frozen clock, a manager's own request granted at once): the asking comes first.
+    for step in sorted(steps, key=lambda s: (s.request, s.at, s.kind not in ASKED)):
         current = found[-1] if found else None
         if current is None or current.ref != step.request or step.kind in ASKED:
             found.append(Request(step.request, [step]))

@@ -22,6 +22,11 @@ Partitions:
   manager who may decide it, so that « Activité du gestionnaire » is one Query whatever the number of structures.
 - ``CHECK#<structure>#<requester id>`` / ``CHECK``: a pending request filed under the day it is 14 days old, for the
   daily check of its principal manager; ``JOB#<name>`` / ``LAST_DAY``: the last day a daily job finished.
+- Events (``store.events``, issue 11), written in the transaction of the change they tell: ``FEED#<reader>`` /
+  ``<ISO time>#<event id>`` (« Fil d'événements »), ``HISTORY#<structure>`` / ``<ISO time>#<event id>`` (« Historique »,
+  with ``actor_id`` and ``subject_id`` to filter by user), ``REQUESTS#<requester>`` / ``<request>#<ISO time>#<event
+  id>`` (« Mes demandes », a request's steps in a row; ``<request>`` is ``M#<structure>`` or ``S#<structure>#<space>``).
+  Each carries ``expires_at`` (TTL, 13 months) and is filed under ``EXPIRY#<day>`` in ``gsi1`` for the housekeeping.
 GSI ``gsi1`` is overloaded: the inverted index of memberships (``MEMBERS#<structure id>`` / ``<status>#<user id>``),
 the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), the
 subscriptions of a structure (``SUBSCRIBERS#<structure id>`` / ``<status>#<user id>#...``), what expires on a day
