@@ -21,7 +21,7 @@ from chalicelib.api.http import CSRF_HEADER, MAX_BODY_BYTES, ROUTES, SESSION_COO
 REF = "#/components/schemas/{model}"
 TAGS = {"auth": "Login and ways into an account", "me": "Mon Compte", "account": "Mon Compte",
         "structures": "Structures and rattachements", "memberships": "Structures and rattachements",
-        "manager": "Activité du gestionnaire", "attachments": "Pièces jointes"}
+        "manager": "Activité du gestionnaire", "attachments": "Pièces jointes", "feed": "Accueil connecté"}
 STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted (the same answer whether the address is known or not)",
                204: "Done, no content"}
 
