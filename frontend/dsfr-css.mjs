@@ -17,7 +17,7 @@ import path from 'node:path';
 
 // The DSFR components the pages use (dist/component/<name>): the others are removed.
 export const COMPONENTS = [
-  'alert', 'breadcrumb', 'button', 'callout', 'checkbox', 'footer', 'form', 'header', 'input', 'link', 'logo',
+  'alert', 'badge', 'breadcrumb', 'button', 'callout', 'checkbox', 'footer', 'form', 'header', 'input', 'link', 'logo',
   'modal', 'navigation', 'pagination', 'password', 'radio', 'select', 'skiplink', 'table',
   'upload', // « Sélection de la pièce jointe » (guide §6)
 ];

@@ -4,6 +4,7 @@
 //   data-i18n-attr="attr:key;attr:key" -> attributes (aria-label, title, ...)
 import * as attachments from './messages/attachments.js';
 import * as core from './messages/core.js';
+import * as events from './messages/events.js';
 import * as lifecycle from './messages/lifecycle.js';
 import * as privacy from './messages/privacy.js';
 import * as security from './messages/security.js';
@@ -19,8 +20,8 @@ const TIME_ZONE = 'Europe/Paris';
 // « Activité du gestionnaire »), guide §5's (abonnements aux espaces), then the account lifecycle pages (guide §7, §8,
 // sign-up, activation, forgotten password, unlock, expired password), then the administration of a structure by its
 // managers, then guide §6's (pièces jointes), then « Sécurité et confidentialité » (its page, then the address change
-// and data export of « Mon Compte »); a later dictionary wins on a key they share.
-const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments, security, privacy];
+// and data export of « Mon Compte »), then the events' pages (issue 11); a later dictionary wins on a key they share.
+const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments, security, privacy, events];
 const MESSAGES = {
   fr: Object.assign({}, ...DICTIONARIES.map((d) => d.FR)),
   en: Object.assign({}, ...DICTIONARIES.map((d) => d.EN)),

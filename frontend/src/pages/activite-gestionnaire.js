@@ -258,6 +258,7 @@ function renderRole() {
   if (!s) return;
   const role = s.role === SECONDARY ? `${s.role} (${scopeText(s)})` : s.role;
   $('managed-role').textContent = t('manager.your_role', { role });
+  $('history-link').href = `historique.html?id=${encodeURIComponent(s.structure_id)}`;
   $('attach-section').hidden = !canAttach();
   $('transfer-section').hidden = !isPrincipal();
 }
