@@ -250,7 +250,7 @@ def test_another_users_attachment_is_not_found_for_every_action_and_nothing_chan
     assert send(client, "POST", "/attachments/downloads", {"ids": [brochure]}, cookie=julie).status_code == 404
     assert table_items() == after_own  # Julie's own attachment was not deleted either
     assert set(objects) <= set(keys())
-    assert len(before) + 2 == len(after_own)  # her attachment and her count
+    assert len(before) + 3 == len(after_own)  # her attachment, her count and the event in her feed
 
 
 # --- delete -----------------------------------------------------------------------------------------------------------
