@@ -123,16 +123,18 @@ def _page(pk: str, limit: int, before: str | None = None, after: str | None = No
     """Newest first, ``limit`` at most, older than the cursor ``before``: one Query (``limit + 1`` items tell whether
     a next page exists; with a filter, DynamoDB may stop early and the cursor carries on from where it stopped)."""
     bind()
-    condition = None
+    condition, extra = None, 0
     if before and after:
-        condition = EventRecord.sk.between(after, before)
+        # BETWEEN includes its bounds; ``before`` is exclusive (the cursor's own event was on the previous page, an
+        # ``until`` bound is the next day's midnight): one more item read, and that one left out.
+        condition, extra = EventRecord.sk.between(after, before), 1
     elif before:
         condition = EventRecord.sk < before
     elif after:
         condition = EventRecord.sk >= after
-    results = EventRecord.query(pk, condition, filter_condition, scan_index_forward=False, limit=limit + 1,
-                                page_size=limit + 1)
-    items = [item for item in results if isinstance(item, EventRecord)]
+    results = EventRecord.query(pk, condition, filter_condition, scan_index_forward=False, limit=limit + 1 + extra,
+                                page_size=limit + 1 + extra)
+    items = [item for item in results if isinstance(item, EventRecord) and item.sk != before]
     events = [to_event(item) for item in items[:limit]]
     if len(items) > limit:
         return events, items[limit - 1].sk

@@ -48,6 +48,10 @@ def routes(ids, sid):
     """(method, path, body, who may) for each route acting on structure ``sid``'s members."""
     return [
         ("GET", f"/structures/{sid}/members", None, "manager"),
+        # « Historique » and its exports (issue 11)
+        ("GET", f"/structures/{sid}/history", None, "manager"),
+        ("GET", f"/structures/{sid}/history/export", None, "manager"),
+        ("GET", f"/structures/{sid}/members/export", None, "manager"),
         ("POST", f"/structures/{sid}/members",
          {"login": "nobody-known@example.fr", "services": [], "valid_from": "2026-11-27"}, "manager"),
         ("POST", f"/structures/{sid}/members/{ids[JULIE]}/role",

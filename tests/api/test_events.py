@@ -323,6 +323,23 @@ def test_the_history_pages_with_its_cursor(client, cookies, renovation):
     assert len(second["items"]) == 5 and second["next_cursor"] is None
 
 
+def test_the_history_pages_within_dates_without_repeating_an_event(client, cookies, renovation):
+    from chalicelib.store import events as store
+
+    store.save([rules.make(rules.STRUCTURE_SPACE_SET, NOW + timedelta(hours=i), actor_id="x", subject_id="x",
+                           structure_id=renovation, params={"actor": "X", "structure": "R", "space": str(i)})
+                for i in range(120)])  # five days, from 27/11 10:00 (Paris)
+    seen, cursor = [], None
+    while True:
+        query = "since=2026-11-28&until=2026-11-30" + (f"&cursor={quote(cursor)}" if cursor else "")
+        page = body(history(client, cookies["paul"], renovation, query))
+        seen += [i["event_id"] for i in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert len(seen) == len(set(seen)) == 72  # three whole days of 24 events
+
+
 @pytest.mark.parametrize("who", ["julie", "claire", "marc"])
 def test_only_the_structures_managers_read_its_history(client, cookies, renovation, menuiserie, who):
     cookies = _story(client, cookies, renovation)
