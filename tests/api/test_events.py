@@ -144,6 +144,17 @@ def test_each_kind_of_change_writes_its_events_and_nothing_else(client, cookies,
     assert where(event_items()) == sorted((pk.format(**names), kind) for pk, kind in expected)
 
 
+def test_a_deactivation_tells_the_account_and_withdraws_its_requests_in_the_history(client, cookies, renovation):
+    ask(client, cookies["julie"], renovation)
+    response = send(client, "POST", "/account/deactivation", {"successors": {}}, cookie=cookies["julie"])
+    assert response.status_code == 204, response.body
+    julie = user_id(JULIE)
+    kinds = where(event_items())
+    assert (f"FEED#{julie}", rules.ACCOUNT_DEACTIVATED) in kinds
+    assert (f"HISTORY#{renovation}", rules.MEMBERSHIP_WITHDRAWN) in kinds
+    assert (f"REQUESTS#{julie}", rules.MEMBERSHIP_WITHDRAWN) in kinds
+
+
 def test_a_subscription_request_and_its_withdrawal(client, cookies, menuiserie):
     assert ask_space(client, cookies["julie"], menuiserie).status_code == 201
     assert len(pending_subscriptions(client, cookies["marc"], menuiserie)) == 1

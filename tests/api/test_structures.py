@@ -426,6 +426,7 @@ def test_the_loser_of_a_concurrent_transfer_gets_409_and_nothing_changes(client,
     assert body(response)["code"] == "concurrent_change"
     principals = [m.user_id for m in memberships.members(sid) if m.role == "GESTIONNAIRE_PRINCIPAL"]
     assert principals == [user_id(MARC)]
+    assert not [i for i in table_items() if i["pk"]["S"].startswith("HISTORY#")]  # the loser's events went with it
 
 
 # --- roles, attachments by a manager, validity dates ---------------------------------------------------------------
