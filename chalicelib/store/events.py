@@ -13,7 +13,8 @@ in ``gsi1`` (``EXPIRY#<day>``), where the housekeeping job deletes it locally (m
 the history item, the request step and the subject's feed item always; other readers' feed items as long as the
 transaction has room under DynamoDB's 100 items; those left over are returned, and ``commit`` writes them with
 BatchWriteItem right after the transaction (derived data: like the copies of a request, a reader's feed item may be
-missing if the process dies between the two; the history, which is the record, never is).
+missing if the process dies between the two; the history, which is the record, is in the transaction unless the change
+itself nearly fills it, which only a deactivation handing over dozens of structures can).
 """
 
 from datetime import UTC, datetime
@@ -86,9 +87,9 @@ def add(transaction, events) -> list[EventRecord]:
         first, rest = items_of(event)
         needed += first
         others += rest
-    for item in needed:
-        transaction.save(item)
-    fitting, rest = domain.chunks(others, TRANSACTION_LIMIT - _size(transaction))
+    # The history, the request steps and the subjects' feeds first; a change so large that even they do not fit (a
+    # deactivation handing over many structures) still goes through, its last event items right after it.
+    fitting, rest = domain.chunks(needed + others, TRANSACTION_LIMIT - _size(transaction))
     for item in fitting:
         transaction.save(item)
     return rest

@@ -413,6 +413,13 @@ def test_feed_items_past_a_transactions_room_follow_it(client):
     assert len(transaction._put_items) == 60
     assert len(rest) == 150 - 57
     assert {item.pk for item in rest} == {f"FEED#{m}" for m in managers[57:]}
+    # A change that nearly fills its transaction still goes through: what does not fit follows it.
+    full = TransactWrite(connection=transaction_connection())
+    for _ in range(99):
+        full.condition_check(store.EventRecord, "x", "y", condition=store.EventRecord.pk.exists())
+    rest = store.add(full, [event])
+    assert len(full._put_items) == 1 and len(rest) == 3 + 150 - 1
+    assert full._put_items[0]["Item"]["pk"]["S"] == "HISTORY#s1"
 
 
 def test_the_housekeeping_deletes_events_older_than_thirteen_months(client, cookies, renovation):
