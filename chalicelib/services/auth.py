@@ -220,10 +220,17 @@ def _open_session(profile: entities.UserProfile | entities.PendingLogin, previou
     new_browser = mark if mark not in state.known_browsers else None
     session = entities.Session(user_id, _hash_token(token), now, idle_until, absolute_until, previous_login_at,
                                expired, origin.browser, origin.system, origin.source, now)
+    from chalicelib.domain import events as event_kinds
+    from chalicelib.services.events import about_account  # it imports this module
+
+    told = new_browser is not None and bool(state.known_browsers)
+    events = [about_account(event_kinds.NEW_DEVICE_LOGIN, user_id, now, device=" / ".join(
+        filter(None, (origin.browser, origin.system, origin.source))) or "?")] if told else []
     with ExitStack() as mail:
-        if new_browser is not None and state.known_browsers:
+        if told:
             # The first login ever recorded has nothing to compare with: only a browser new to a known set is news.
-            # The mail is saved with the session (one transaction), and sent off the request path.
+            # The mail and the feed's event are saved with the session (one transaction), the mail sent off the
+            # request path.
             from chalicelib.mail import sender
 
             mail.enter_context(sender.with_next_commit("nouveau_navigateur", profile, {
@@ -231,7 +238,7 @@ def _open_session(profile: entities.UserProfile | entities.PendingLogin, previou
                 "source": origin.source or "?",
             }, to_login=True))
         sessions.open_session(session, origin.event(user_id, rules.LOGIN, now), new_browser, challenge_hash, step,
-                              recovery_hash)
+                              recovery_hash, events=events)
     log.info("login succeeded for user %s%s", user_id, " (password expired)" if expired else "")
     metric("Logins")
     return LoginResult(f"{user_id}.{token}", profile, previous_login_at, expired)

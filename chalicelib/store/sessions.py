@@ -50,7 +50,7 @@ def public_id(token_hash: str) -> str:
 
 def open_session(
     session: entities.Session, event: entities.LoginEvent, new_browser: str | None = None,
-    challenge_hash: str | None = None, step: int | None = None, recovery_hash: str | None = None,
+    challenge_hash: str | None = None, step: int | None = None, recovery_hash: str | None = None, events=(),
 ) -> None:
     """Store the session, record the time of this login and its history line (and a browser not seen before), in one
     transaction. After a second factor, the same transaction uses up the login's challenge and the code: the time step
@@ -97,7 +97,7 @@ def open_session(
             transaction.condition_check(UserProfile, user_pk(user_id), PROFILE_SK,
                                         condition=UserProfile.status == ACTIVE)
 
-    commit(write, InvalidSecondFactorCode if challenge_hash is not None else ConcurrentChange)
+    commit(write, InvalidSecondFactorCode if challenge_hash is not None else ConcurrentChange, events)
 
 
 def _clear_code_failures() -> list:

@@ -433,3 +433,17 @@ def test_the_housekeeping_deletes_events_older_than_thirteen_months(client, cook
     clock.set_now(NOW + timedelta(days=396, minutes=1))
     housekeeping.run()
     assert event_items() == []
+
+
+def test_a_login_from_a_browser_never_seen_is_in_the_feed(client, monkeypatch):
+    from tests.api.test_security import CHROME, FIREFOX, login_with
+
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    login_with(client, FIREFOX, JULIE)  # the first browser recorded: nothing to compare with
+    login_with(client, FIREFOX, JULIE)
+    assert event_items() == []
+    cookie = login_with(client, CHROME, JULIE)
+    (item,) = feed(client, cookie)["items"]
+    assert item["kind"] == rules.NEW_DEVICE_LOGIN
+    assert item["sentence"].startswith("Connexion depuis un nouvel appareil : Chrome")
+    assert "203.0.113.7" in item["sentence"]
