@@ -64,7 +64,8 @@ def document(user_id: str, items: list[dict], now) -> tuple[dict, list[tuple[str
     """``donnees.json`` and the files to add (archive name, object key), from the items gathered."""
     doc = {"format": "chorus-pro-mon-compte/1", "generated_at": now.isoformat(), "user_id": user_id, "profile": None,
            "settings": None, "login": None, "memberships": [], "subscriptions": [], "attachments": [],
-           "sessions": [], "login_history": [], "security": None, "email_changes": [], "other": {}}
+           "sessions": [], "login_history": [], "security": None, "email_changes": [], "events": [],
+           "request_steps": [], "other": {}}
     files = []
     for raw in items:
         kind = raw["kind"]
@@ -76,6 +77,11 @@ def document(user_id: str, items: list[dict], now) -> tuple[dict, list[tuple[str
             doc["profile"] = shown
         elif kind == "CREDENTIALS":
             doc["login"] = shown
+        elif kind in ("FEED_EVENT", "REQUEST_STEP"):
+            # Only those the user is the subject or author of, without the other party (``own_event``).
+            event = data_export.own_event(raw, user_id)
+            if event is not None:
+                doc["events" if kind == "FEED_EVENT" else "request_steps"].append(event)
         elif kind == "SECURITY":
             doc["security"] = {name: shown.get(name) for name in SECURITY_SHOWN}
         elif kind == "ATTACHMENT":

@@ -102,14 +102,24 @@ def enqueue(user_id: str) -> None:
 
 def user_items(user_id: str) -> list[dict]:
     """Every item of the user's partition but the copies of other people's requests waiting for its decision, and of
-    its sessions' partition (sessions, login history, second factor), as plain JSON values with their ``kind``: two
-    Queries."""
+    its sessions' partition (sessions, login history, second factor), its feed and its requests' steps, as plain JSON
+    values with their ``kind``: four Queries."""
+    from chalicelib.store import events
+
     bind()
     items = list(Item.query(user_pk(user_id), consistent_read=True, filter_condition=Item.kind != RequestCopy))
     items.extend(Item.query(session_pk(user_id), consistent_read=True))
+    # Events (issue 11): the user's « Fil d'événements » and the steps of its requests (« Mes demandes »).
+    feed = list(Item.query(f"{events.FEED_PREFIX}{user_id}"))
+    steps = list(Item.query(f"{events.REQUESTS_PREFIX}{user_id}"))
     # force: string sets (the browsers already seen, the recovery codes' hashes) come as lists, sorted.
-    return [{name: sorted(value) if isinstance(value, set | list) and name in _sets(item) else value
-             for name, value in item.to_simple_dict(force=True).items()} for item in items]
+    return ([_plain(item) for item in items] + [{**_plain(item), "kind": "FEED_EVENT"} for item in feed]
+            + [{**_plain(item), "kind": "REQUEST_STEP"} for item in steps])
+
+
+def _plain(item) -> dict:
+    return {name: sorted(value) if isinstance(value, set | list) and name in _sets(item) else value
+            for name, value in item.to_simple_dict(force=True).items()}
 
 
 def _sets(item) -> set[str]:

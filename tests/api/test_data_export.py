@@ -125,6 +125,11 @@ def test_the_archive_holds_every_kind_of_item_and_the_files(client, queue, busy_
     assert {line["event"] for line in doc["login_history"]} >= {"LOGIN", "FAILURE", "SECOND_FACTOR_ON"}
     assert doc["security"]["totp_enabled_at"] and doc["security"]["known_browsers"] is not None
     assert doc["email_changes"][0]["new_address"] == "compta@menuiserie.fr"
+    # Events (issue 11): his own request, in his feed and as a step of « Mes demandes »; Julie's request to his
+    # structure, in his feed too, stays out (her archive's, not his).
+    assert "MEMBERSHIP_REQUESTED" in {event["event_kind"] for event in doc["events"]}
+    assert all(paul_id in (event.get("subject_id"), event.get("actor_id")) for event in doc["events"])
+    assert [step["event_kind"] for step in doc["request_steps"]] == ["MEMBERSHIP_REQUESTED"]
     (mail,) = [m for m in sent_mails() if m["Subject"] == "Vos données Chorus Pro sont prêtes"]
     assert mail["To"] == "contact@menuiserie.fr"
     assert "28/11/2026" in mail.get_body(preferencelist=("plain",)).get_content()
