@@ -12,12 +12,13 @@ from chalicelib.api import (
     auth,
     events,
     http,
+    invoices,
     security,
     structure_admin,
     structures,
     subscriptions,
 )
-from chalicelib.jobs import schedules
+from chalicelib.jobs import notifications, schedules
 
 observability.configure()
 app = Chalice(app_name="mon-compte")
@@ -30,5 +31,7 @@ app.register_blueprint(structure_admin.blueprint)
 app.register_blueprint(attachments.blueprint)
 app.register_blueprint(security.blueprint)
 app.register_blueprint(events.blueprint)
+app.register_blueprint(invoices.blueprint)
 app.register_blueprint(schedules.blueprint)
+app.register_blueprint(notifications.blueprint)
 http.register_fallbacks(app)

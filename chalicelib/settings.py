@@ -61,6 +61,16 @@ def mail_dead_letter_queue_url() -> str | None:
     return os.environ.get("MAIL_DEAD_LETTER_QUEUE_URL") or None
 
 
+def invoice_dead_letter_queue_url() -> str | None:
+    """Where an unreadable message of the invoice-status queue goes, with its reason (``jobs.invoice_statuses``)."""
+    return os.environ.get("INVOICE_DEAD_LETTER_QUEUE_URL") or None
+
+
+def invoice_status_queue_url() -> str | None:
+    """The invoice-status queue itself: the local stack's dev route sends to it."""
+    return os.environ.get("INVOICE_STATUS_QUEUE_URL") or None
+
+
 def portal_url() -> str:
     """Links in mails are built from configuration, never from the request's Host header."""
     return os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -18,7 +18,9 @@ STACK_NAME = "mon-compte-local"
 # Which environment variable of the app names which logical resource: the same pairs the template merges into
 # the API function.
 ENVIRONMENT = {"TABLE_NAME": "AccountTable", "ATTACHMENTS_BUCKET": "AttachmentsBucket",
-               "MAIL_DEAD_LETTER_QUEUE_URL": "MailDeadLetterQueue", "EXPORTS_QUEUE_URL": "ExportsQueue"}
+               "MAIL_DEAD_LETTER_QUEUE_URL": "MailDeadLetterQueue", "EXPORTS_QUEUE_URL": "ExportsQueue",
+               "INVOICE_STATUS_QUEUE_URL": "InvoiceStatusQueue",
+               "INVOICE_DEAD_LETTER_QUEUE_URL": "InvoiceDeadLetterQueue"}
 
 
 def references(value) -> set[str]:

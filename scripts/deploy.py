@@ -52,6 +52,7 @@ POLICY = "AccountDataPolicy"
 STREAM_OUTPUT = "AccountTableStreamArn"
 FEEDBACK_OUTPUT = "MailFeedbackQueueArn"  # read by @on_sqs_message when Chalice loads the app, as the stream's ARN
 EXPORTS_QUEUE_OUTPUT = "ExportsQueueArn"
+INVOICE_QUEUE_OUTPUT = "InvoiceStatusQueueArn"  # read by @on_sqs_message when Chalice loads the app, as the stream's
 NOT_CREATED = "not-created-in-rehearsal"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -217,6 +218,7 @@ def stage_settings(source: Path, outputs: dict[str, str]) -> tuple[dict, dict]:
     variables["MAIL_FEEDBACK_QUEUE_ARN"] = outputs.get(FEEDBACK_OUTPUT, NOT_CREATED)
     # ``@on_sqs_message`` of the exports job reads it when Chalice loads the app, as the stream's ARN above.
     variables["EXPORTS_QUEUE_ARN"] = outputs.get(EXPORTS_QUEUE_OUTPUT, NOT_CREATED)
+    variables["INVOICE_STATUS_QUEUE_ARN"] = outputs.get(INVOICE_QUEUE_OUTPUT, NOT_CREATED)
     policy = resolve(template["Resources"][POLICY]["Properties"]["PolicyDocument"], outputs)
     # What Chalice's generated policy gives every function: its own logs.
     policy["Statement"].append({

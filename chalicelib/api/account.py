@@ -13,8 +13,8 @@ def read_me(session, **_):
     from chalicelib.api.shapes import me
     from chalicelib.services import account
 
-    profile, spaces, escalated = account.get_banner(session)
-    return me(profile, session.previous_login_at, spaces, escalated)
+    profile, spaces, escalated, rejections = account.get_banner(session)
+    return me(profile, session.previous_login_at, spaces, escalated, rejections)
 
 
 @endpoint(blueprint, "/account", "GET", response="Account")

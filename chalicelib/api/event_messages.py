@@ -2,7 +2,7 @@
 parameters it carries). Sentences name people in the third person, so that one event reads the same in every feed
 and in the structure's history."""
 
-from chalicelib.domain import events
+from chalicelib.domain import events, invoices
 
 SENTENCES = {
     "fr": {
@@ -32,6 +32,7 @@ SENTENCES = {
         events.ACCOUNT_DEACTIVATED: "Votre compte a été désactivé.",
         events.ACCOUNT_REACTIVATED: "Votre compte a été réactivé.",
         events.NEW_DEVICE_LOGIN: "Connexion depuis un nouvel appareil : {device}.",
+        events.INVOICE_STATUS: "Facture {number} ({amount} €, service {service_id}) : {status} le {date}.",
     },
     "en": {
         events.MEMBERSHIP_REQUESTED: "{person} asked to join {structure}.",
@@ -58,6 +59,7 @@ SENTENCES = {
         events.ACCOUNT_DEACTIVATED: "Your account was deactivated.",
         events.ACCOUNT_REACTIVATED: "Your account was reactivated.",
         events.NEW_DEVICE_LOGIN: "Login from a new device: {device}.",
+        events.INVOICE_STATUS: "Invoice {number} (€{amount}, service {service_id}): {status} on {date}.",
     },
 }
 
@@ -66,6 +68,16 @@ ROLES = {
            "UTILISATEUR": "Utilisateur"},
     "en": {"GESTIONNAIRE_PRINCIPAL": "Principal manager", "GESTIONNAIRE_SECONDAIRE": "Secondary manager",
            "UTILISATEUR": "User"},
+}
+
+# Labels of ``invoices.STATUSES``, in the same order.
+INVOICE_STATUSES = {
+    "fr": dict(zip(invoices.STATUSES, (
+        "déposée", "en cours d'acheminement", "mise à disposition", "à recycler", "suspendue", "rejetée",
+        "service fait", "mandatée", "mise à disposition comptable", "comptabilisée", "mise en paiement"), strict=True)),
+    "en": dict(zip(invoices.STATUSES, (
+        "submitted", "being routed", "made available", "to be recycled", "suspended", "rejected", "service done",
+        "mandated", "made available to accounting", "accounted", "payment issued"), strict=True)),
 }
 
 CSV_HEADERS = {
@@ -92,4 +104,9 @@ def sentence(event: events.Event, language: str) -> str:
     params = _Blank(event.params)
     if "role" in params:
         params["role"] = ROLES[language].get(params["role"], params["role"])
+    if event.kind == events.INVOICE_STATUS:
+        params["status"] = INVOICE_STATUSES[language].get(params["status"], params["status"])
+        params["service_id"] = params["service_id"] or "—"
+        if language == "fr" and len(params["date"]) == 10:
+            params["date"] = "/".join(reversed(params["date"].split("-")))
     return SENTENCES[language][event.kind].format_map(params)

@@ -2,6 +2,7 @@
 
 import unicodedata
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -13,10 +14,11 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from chalicelib.domain import accounts, attachments, data_export, events, memberships, subscriptions
+from chalicelib.domain import accounts, attachments, data_export, events, invoices, memberships, subscriptions
 from chalicelib.domain import security as security_rules
 
 # Invisible characters that change how text is shown or cut, refused in every text field: line and paragraph separators,
@@ -140,6 +142,8 @@ class Me(Response):
     spaces: list[Space] | None = None
     # Requests escalated to a secondary manager acting as a user wait for it in « Activité du gestionnaire ».
     escalated_requests: bool | None = None
+    # Rejected invoices to attest (« J'atteste avoir pris connaissance du rejet »), from the same Query.
+    rejections: list["Rejection"] | None = None
 
 
 class Address(Response):
@@ -989,3 +993,52 @@ class HistoryPage(Response):
     next_cursor: str | None
 
 # --- End of events --------------------------------------------------------------------------------------------------
+
+
+# --- Invoices (issue 12): the invoicing platform's messages, rejected invoices to attest ------------------------------
+
+InvoiceStatus = Literal[invoices.STATUSES]
+_Code = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")]
+
+
+class InvoiceStatusMessage(Request):
+    """One message of the invoice-status queue: a status change of one invoice of a structure (and service)."""
+
+    id: _Code  # the platform's id of the message: a message seen twice is told once
+    number: _text(invoices.NUMBER_MAX, 1)
+    structure_id: _Code
+    service_id: _Code | None = None
+    status: InvoiceStatus
+    amount: Annotated[Decimal, Field(max_digits=15, decimal_places=2, ge=0, allow_inf_nan=False)]
+    date: date
+    reason: _text(invoices.REASON_MAX, 1, multiline=True) | None = None
+
+    @model_validator(mode="after")
+    def reason_when_explained(self):
+        if self.status in invoices.WITH_REASON and not self.reason:
+            raise PydanticCustomError("reason_required", "a reason is required for status {status}",
+                                      {"status": self.status})
+        return self
+
+
+class Rejection(Response):
+    structure_id: str
+    number: str
+    service_code: str | None
+    amount: str
+    date: date
+    reason: str | None
+    deadline: Instant
+    blocking: bool
+    attested_at: Instant | None = None
+
+
+class Rejections(Response):
+    items: list[Rejection]
+
+
+class Attestation(Request):
+    structure_id: _text(64, 1)
+    number: _text(invoices.NUMBER_MAX, 1)
+
+# --- End of invoices ------------------------------------------------------------------------------------------------

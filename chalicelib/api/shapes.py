@@ -10,10 +10,11 @@ from chalicelib.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 from chalicelib.domain.subscriptions import SPACES, VALID
 
 
-def me(profile, previous_login_at, spaces=None, escalated_requests=None) -> schemas.Me:
+def me(profile, previous_login_at, spaces=None, escalated_requests=None, pending_rejections=None) -> schemas.Me:
     return schemas.Me(
         first_name=profile.first_name, last_name=profile.last_name, language=profile.language,
         last_login_at=previous_login_at, spaces=spaces, escalated_requests=escalated_requests,
+        rejections=None if pending_rejections is None else rejections(pending_rejections).items,
     )
 
 
@@ -226,3 +227,18 @@ def my_requests(found, language: str) -> schemas.MyRequests:
                                        actor=s.params.get("actor"), reason=s.reason) for s in request.steps],
         ))
     return schemas.MyRequests(items=items)
+
+
+# --- Invoices (issue 12) --------------------------------------------------------------------------------------------
+
+def rejection(item) -> schemas.Rejection:
+    from chalicelib.domain import invoices
+
+    return schemas.Rejection(
+        structure_id=item.structure_id, number=item.number, service_code=item.service_code, amount=item.amount,
+        date=item.day, reason=item.reason, deadline=invoices.deadline(item),
+        blocking=invoices.blocking(item, clock.now()), attested_at=item.attested_at)
+
+
+def rejections(items) -> schemas.Rejections:
+    return schemas.Rejections(items=[rejection(item) for item in sorted(items, key=lambda r: r.notified_at)])

@@ -34,17 +34,22 @@ PASSWORD_CHANGED = "PASSWORD_CHANGED"
 ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED"
 ACCOUNT_REACTIVATED = "ACCOUNT_REACTIVATED"
 NEW_DEVICE_LOGIN = "NEW_DEVICE_LOGIN"  # its detection belongs to the security work: the kind and sentence only
+# An invoice of the structure changed status (the invoicing platform's queue, ``jobs.invoice_statuses``); its reason,
+# when the platform gives one, is the optional param ``reason``.
+INVOICE_STATUS = "INVOICE_STATUS"
 
 # Who reads an event in its feed.
 ACTOR = "actor"  # who made the change
 SUBJECT = "subject"  # whom it is about: the requester, the member, the account's owner
 MANAGERS = "managers"  # the structure's managers the change was written with (those the service had read)
+HOLDERS = "holders"  # who holds the space the event is about (« Factures émises » on the structure or the service)
 
 # Screens an event leads to (``{structure_id}`` filled from the event).
 ACCOUNT_SCREEN = "mon-compte.html"
 REQUESTS_SCREEN = "mes-demandes.html"
 MANAGER_SCREEN = "activite-gestionnaire.html"
 STRUCTURE_SCREEN = "structure.html?id={structure_id}"
+HOME_SCREEN = "accueil.html"
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,7 @@ KINDS = {kind.name: kind for kind in (
     _kind(ACCOUNT_DEACTIVATED, (), (SUBJECT,), ACCOUNT_SCREEN),
     _kind(ACCOUNT_REACTIVATED, (), (SUBJECT,), ACCOUNT_SCREEN),
     _kind(NEW_DEVICE_LOGIN, ("device",), (SUBJECT,), ACCOUNT_SCREEN),
+    _kind(INVOICE_STATUS, ("number", "status", "amount", "service_id", "date"), (HOLDERS,), HOME_SCREEN),
 )}
 REQUEST_KINDS = frozenset(name for name, kind in KINDS.items() if kind.request)
 # A request's first step: « Mes demandes » starts a new request at each of these.
@@ -123,7 +129,7 @@ class Event:
         return self.at + KEPT_FOR
 
 
-def readers(kind: str, actor_id: str | None, subject_id: str | None, managers=()) -> tuple[str, ...]:
+def readers(kind: str, actor_id: str | None, subject_id: str | None, managers=(), holders=()) -> tuple[str, ...]:
     """Whose feeds an event of ``kind`` goes to: the subject first (it must be in the change's own transaction),
     each user once."""
     wanted = KINDS[kind].readers
@@ -134,12 +140,14 @@ def readers(kind: str, actor_id: str | None, subject_id: str | None, managers=()
         chosen.append(actor_id)
     if MANAGERS in wanted:
         chosen.extend(managers)
+    if HOLDERS in wanted:
+        chosen.extend(holders)
     return tuple(dict.fromkeys(user for user in chosen if user))
 
 
 def make(kind: str, at: datetime, *, actor_id: str | None = None, subject_id: str | None = None,
          structure_id: str | None = None, params: dict | None = None, reason: str | None = None,
-         managers=(), request: str | None = None, event_id: str | None = None) -> Event:
+         managers=(), request: str | None = None, event_id: str | None = None, holders=()) -> Event:
     """An event of ``kind``; ValueError if its sentence would miss a parameter or the kind is unknown."""
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind}")
@@ -152,7 +160,7 @@ def make(kind: str, at: datetime, *, actor_id: str | None = None, subject_id: st
     request = request if KINDS[kind].request else None
     return Event(kind, at, event_id or secrets.token_hex(8), actor_id, subject_id, structure_id,
                  {name: str(value) for name, value in params.items()}, reason or None,
-                 readers(kind, actor_id, subject_id, managers), request)
+                 readers(kind, actor_id, subject_id, managers, holders), request)
 
 
 def full_name(person) -> str:

@@ -42,14 +42,16 @@ def get_profile(current: CurrentSession) -> entities.UserProfile:
     return profile
 
 
-def get_banner(current: CurrentSession) -> tuple[entities.UserProfile, list[str], bool]:
-    """The banner's profile, the spaces the user holds (the navigation follows them) and whether requests escalated to
-    it wait in « Activité du gestionnaire » (a secondary manager acting as a user holds no manager space): one Query."""
-    profile, spaces, escalated_in = accounts.get_profile_and_spaces(current.user_id)
+def get_banner(current: CurrentSession) -> tuple[entities.UserProfile, list[str], bool, list]:
+    """The banner's profile, the spaces the user holds (the navigation follows them), whether requests escalated to
+    it wait in « Activité du gestionnaire » (a secondary manager acting as a user holds no manager space) and its
+    rejected invoices to attest: one Query."""
+    rejections = []
+    profile, spaces, escalated_in = accounts.get_profile_and_spaces(current.user_id, rejections)
     if profile is None:
         raise NotAuthenticated()
     escalated = any(may_decide_escalated(m, True, clock.today()) for m in escalated_in)
-    return profile, [space for space in SPACES if space in spaces], escalated
+    return profile, [space for space in SPACES if space in spaces], escalated, rejections
 
 
 def update_account(current: CurrentSession, data: dict) -> SavedProfile:

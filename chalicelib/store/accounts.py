@@ -99,10 +99,14 @@ def get_profile(user_id: str) -> entities.UserProfile | None:
         return None
 
 
-def get_profile_and_spaces(user_id: str) -> tuple[entities.UserProfile | None, set[str], list[entities.Membership]]:
+def get_profile_and_spaces(user_id: str, rejections: list | None = None,
+                           ) -> tuple[entities.UserProfile | None, set[str], list[entities.Membership]]:
     """The profile, the spaces its user holds (validated, on any structure) and the rattachements where a request was
     escalated to it (its principal manager unavailable): one Query, the copies of requests waiting for it, its
-    rattachements, its profile and its subscriptions following one another (what « Activité du gestionnaire » reads)."""
+    rattachements, its profile, its rejected invoices to attest (added to ``rejections`` when given) and its
+    subscriptions following one another (what « Activité du gestionnaire » reads)."""
+    from chalicelib.store import invoices as invoice_store
+
     bind()
     profile, spaces, escalated, memberships = None, set(), set(), []
     for item in Item.query(user_pk(user_id), Item.sk.between(membership_store.COPY_PREFIX,
@@ -115,6 +119,8 @@ def get_profile_and_spaces(user_id: str) -> tuple[entities.UserProfile | None, s
             escalated.add(item.structure_id)
         elif isinstance(item, Membership):
             memberships.append(membership_store.to_membership(item))
+        elif isinstance(item, invoice_store.RejectionRecord) and rejections is not None:
+            rejections.append(invoice_store.to_rejection(item))
     return profile, spaces, [m for m in memberships if m.structure_id in escalated]
 
 
