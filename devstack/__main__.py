@@ -57,6 +57,9 @@ def main() -> int:
             (data_dir / "demo-password").write_text(demo_password + "\n")
             password_note = demo_password
         seed(demo_password)
+        from devstack import invoices as demo_invoices
+
+        demo_invoices.seed()
         snapshot.save(state_file)
 
     calm.__exit__(None, None, None)
@@ -73,6 +76,9 @@ def main() -> int:
               "/dev/run/password_reminders": outbox.run_job("password_reminders"),
               "/dev/run/stale_requests": outbox.run_job("stale_requests"), "/dev/bounce": outbox.bounce,
               "/dev/run/exports": outbox.run_job("exports")}
+    from devstack import invoices
+
+    routes["/dev/invoices/send"] = invoices.send_route
     server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
     from devstack.streams import start_table_changes
 
@@ -81,6 +87,7 @@ def main() -> int:
     from devstack.queues import start_exports
 
     stop_exports = start_exports(server.api_lock, save_state)
+    stop_invoices = invoices.start_poller(server.api_lock, save_state)
     address = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"Chorus Pro « Mon Compte » : {address}", flush=True)
     print("Identifiant de démo : paul.dupont@menuiserie.fr (aussi julie.leroy@menuiserie.fr, "
@@ -105,6 +112,7 @@ def main() -> int:
     finally:
         stop_copies.set()
         stop_exports.set()
+        stop_invoices.set()
         server.server_close()
         save_state()
         moto.stop()
