@@ -15,12 +15,13 @@ import boto3
 
 log = logging.getLogger(__name__)
 MENUISERIE_IDENTIFIER = "12600591700516"
-# The demo's invoices (DOMAIN.md statuses): the rejected one is of service MENINT, which only Marc, holding « Factures
-# émises » on the whole structure, hears of: the other demo people's pages stay as the guide shows them.
+# The demo's invoices (DOMAIN.md statuses), of the services Julie does not hold (MEUBLES: Paul and Marc; MENINT: Marc
+# only, who holds « Factures émises » on the whole structure), so that her pages stay as the guide shows them; the
+# rejected one is Marc's to attest.
 DEMO = (
-    ("FAC-2026-0101", "MOBURB", "DEPOSEE", "1250.00", None),
+    ("FAC-2026-0101", "MEUBLES", "DEPOSEE", "1250.00", None),
     ("FAC-2026-0102", "MEUBLES", "MISE_A_DISPOSITION", "980.50", None),
-    ("FAC-2026-0103", "MOBURB", "MISE_EN_PAIEMENT", "4320.00", None),
+    ("FAC-2026-0103", "MENINT", "MISE_EN_PAIEMENT", "4320.00", None),
     ("FAC-2026-0104", "MENINT", "REJETEE", "615.20", "Numéro d'engagement absent ou erroné"),
 )
 

@@ -5,6 +5,7 @@
 import * as attachments from './messages/attachments.js';
 import * as core from './messages/core.js';
 import * as events from './messages/events.js';
+import * as invoices from './messages/invoices.js';
 import * as lifecycle from './messages/lifecycle.js';
 import * as privacy from './messages/privacy.js';
 import * as security from './messages/security.js';
@@ -20,8 +21,10 @@ const TIME_ZONE = 'Europe/Paris';
 // « Activité du gestionnaire »), guide §5's (abonnements aux espaces), then the account lifecycle pages (guide §7, §8,
 // sign-up, activation, forgotten password, unlock, expired password), then the administration of a structure by its
 // managers, then guide §6's (pièces jointes), then « Sécurité et confidentialité » (its page, then the address change
-// and data export of « Mon Compte »), then the events' pages (issue 11); a later dictionary wins on a key they share.
-const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments, security, privacy, events];
+// and data export of « Mon Compte »), then the events' pages (issue 11), last the rejected invoices' notice (issue 12);
+// a later dictionary wins on a key they share.
+const DICTIONARIES = [core, structures, subscriptions, lifecycle, structureAdmin, attachments, security, privacy, events,
+  invoices];
 const MESSAGES = {
   fr: Object.assign({}, ...DICTIONARIES.map((d) => d.FR)),
   en: Object.assign({}, ...DICTIONARIES.map((d) => d.EN)),

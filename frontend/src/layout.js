@@ -2,6 +2,7 @@
 // and DSFR alerts built with DOM methods (never innerHTML with data from the API).
 import { api, LOGIN_PAGE } from './api.js';
 import { applyTranslations, displayName, formatDateTime, onLangChange, t } from './i18n.js';
+import { showRejections } from './rejections.js';
 
 let bannerMe = null;
 
@@ -55,6 +56,8 @@ export function renderBanner(me) {
     el.textContent = last;
     el.hidden = false;
   }
+  // Rejected invoices to attest: a notice on every page, the whole page once 7 days have passed.
+  showRejections(me);
 }
 
 /** Mark the page as rendered (hook for end-to-end tests: main[data-ready="true"]). */
