@@ -33,6 +33,9 @@ SENTENCES = {
         events.ACCOUNT_REACTIVATED: "Votre compte a été réactivé.",
         events.NEW_DEVICE_LOGIN: "Connexion depuis un nouvel appareil : {device}.",
         events.INVOICE_STATUS: "Facture {number} ({amount} €, service {service_id}) : {status} le {date}.",
+        events.MEMBERSHIP_ENDING: "Le rattachement de {person} à {structure} prend fin le {date}.",
+        events.MEMBERSHIP_EXTENDED: "{actor} a prolongé le rattachement de {person} à {structure} jusqu'au {date}.",
+        events.MEMBERSHIP_EXPIRED: "Le rattachement de {person} à {structure} a pris fin le {date}.",
     },
     "en": {
         events.MEMBERSHIP_REQUESTED: "{person} asked to join {structure}.",
@@ -60,6 +63,9 @@ SENTENCES = {
         events.ACCOUNT_REACTIVATED: "Your account was reactivated.",
         events.NEW_DEVICE_LOGIN: "Login from a new device: {device}.",
         events.INVOICE_STATUS: "Invoice {number} (€{amount}, service {service_id}): {status} on {date}.",
+        events.MEMBERSHIP_ENDING: "{person}'s membership of {structure} ends on {date}.",
+        events.MEMBERSHIP_EXTENDED: "{actor} extended {person}'s membership of {structure} until {date}.",
+        events.MEMBERSHIP_EXPIRED: "{person}'s membership of {structure} ended on {date}.",
     },
 }
 
@@ -107,6 +113,6 @@ def sentence(event: events.Event, language: str) -> str:
     if event.kind == events.INVOICE_STATUS:
         params["status"] = INVOICE_STATUSES[language].get(params["status"], params["status"])
         params["service_id"] = params["service_id"] or "—"
-        if language == "fr" and len(params["date"]) == 10:
-            params["date"] = "/".join(reversed(params["date"].split("-")))
+    if language == "fr" and len(params.get("date", "")) == 10:
+        params["date"] = "/".join(reversed(params["date"].split("-")))
     return SENTENCES[language][event.kind].format_map(params)

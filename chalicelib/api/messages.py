@@ -277,6 +277,9 @@ MESSAGES = {
         "dates.order": "La date de fin de validité doit suivre la date de début.",
         "dates.past_service": "La « {field} » du service {code} ne peut pas être antérieure à aujourd'hui.",
         "dates.order_service": "La « {field} » du service {code} ne peut pas précéder sa date de début.",
+        # « Prolonger » (issue 12)
+        "extension.undated": "Ce rattachement n'a pas de date de fin : il n'y a rien à prolonger.",
+        "extension.later": "La nouvelle « {field} » doit suivre la date de fin actuelle ({date}) et ne pas être passée.",
         "service_not_in_request": "Le service {code} ne fait pas partie de cette demande : rien n'a changé pour elle.",
         "service_decided_twice": "Le service {code} ne peut pas être à la fois validé et refusé : rien n'a changé pour "
         "cette demande.",
@@ -423,6 +426,9 @@ MESSAGES = {
         "dates.order": "The end of validity must come after its start.",
         "dates.past_service": "The “{field}” of the service {code} cannot be before today.",
         "dates.order_service": "The “{field}” of the service {code} cannot come before its start date.",
+        # « Prolonger » (issue 12)
+        "extension.undated": "This membership has no end date: there is nothing to extend.",
+        "extension.later": "The new “{field}” must come after the current end date ({date}) and not be past.",
         "service_not_in_request": "The service {code} is not part of this request: nothing changed for it.",
         "service_decided_twice": "The service {code} cannot be both validated and refused: nothing changed for this "
         "request.",

@@ -1041,4 +1041,19 @@ class Attestation(Request):
     structure_id: _text(64, 1)
     number: _text(invoices.NUMBER_MAX, 1)
 
+class Extension(Request):
+    """« Prolonger »: the rattachement's new end date."""
+
+    valid_until: date
+
+
+class EndingMembership(Response):
+    structure_id: str
+    designation: str
+    user_id: str
+    first_name: str
+    last_name: str
+    valid_from: date
+    valid_until: date | None
+
 # --- End of invoices ------------------------------------------------------------------------------------------------

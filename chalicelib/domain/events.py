@@ -37,6 +37,9 @@ NEW_DEVICE_LOGIN = "NEW_DEVICE_LOGIN"  # its detection belongs to the security w
 # An invoice of the structure changed status (the invoicing platform's queue, ``jobs.invoice_statuses``); its reason,
 # when the platform gives one, is the optional param ``reason``.
 INVOICE_STATUS = "INVOICE_STATUS"
+MEMBERSHIP_ENDING = "MEMBERSHIP_ENDING"  # a dated rattachement ends in 14 days (told to its user and principal)
+MEMBERSHIP_EXTENDED = "MEMBERSHIP_EXTENDED"  # « Prolonger »: a manager moved its end date
+MEMBERSHIP_EXPIRED = "MEMBERSHIP_EXPIRED"  # the end date passed: the rattachement and its subscriptions ended
 
 # Who reads an event in its feed.
 ACTOR = "actor"  # who made the change
@@ -96,6 +99,9 @@ KINDS = {kind.name: kind for kind in (
     _kind(ACCOUNT_REACTIVATED, (), (SUBJECT,), ACCOUNT_SCREEN),
     _kind(NEW_DEVICE_LOGIN, ("device",), (SUBJECT,), ACCOUNT_SCREEN),
     _kind(INVOICE_STATUS, ("number", "status", "amount", "service_id", "date"), (HOLDERS,), HOME_SCREEN),
+    _kind(MEMBERSHIP_ENDING, (*_STRUCTURE, "date"), (SUBJECT, MANAGERS), ACCOUNT_SCREEN),
+    _kind(MEMBERSHIP_EXTENDED, (*_DECISION, "date"), (SUBJECT, ACTOR), ACCOUNT_SCREEN),
+    _kind(MEMBERSHIP_EXPIRED, (*_STRUCTURE, "date"), (SUBJECT, MANAGERS), ACCOUNT_SCREEN),
 )}
 REQUEST_KINDS = frozenset(name for name, kind in KINDS.items() if kind.request)
 # A request's first step: « Mes demandes » starts a new request at each of these.

@@ -1,10 +1,10 @@
 """Triggers of issue 12 (notifications), declared in their own blueprint so that ``chalice deploy`` wires them: the
-invoicing platform's status queue. The queue's ARN is known at deploy time only (``INVOICE_STATUS_QUEUE_ARN``, set by
-scripts/deploy.py from the stack's output), as the table stream's is."""
+invoicing platform's status queue and the daily job of dated rattachements. The queue's ARN is known at deploy time
+only (``INVOICE_STATUS_QUEUE_ARN``, set by scripts/deploy.py from the stack's output), as the table stream's is."""
 
 import os
 
-from chalice import Blueprint
+from chalice import Blueprint, Cron
 
 from chalicelib.jobs.schedules import timed
 
@@ -21,3 +21,12 @@ def invoice_statuses(event):
     from chalicelib.jobs import invoice_statuses as job
 
     return job.handle([(record.to_dict().get("messageId"), record.body) for record in event])
+
+
+@blueprint.schedule(Cron(15, 5, "*", "*", "?", "*"), name="membership_ends")
+@timed("membership_ends")
+def membership_ends(event):
+    """Rattachements ending in 14 days are told; those past their end date end (``jobs.membership_ends``)."""
+    from chalicelib.jobs import membership_ends as job
+
+    return job.run()

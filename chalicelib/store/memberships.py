@@ -128,6 +128,14 @@ def _membership_item(membership: entities.Membership) -> Membership:
     )
 
 
+def _file_end(transaction, membership: entities.Membership) -> None:
+    """A dated rattachement is filed under its end date, for the daily job of ``store.membership_ends``."""
+    if membership.valid_until is not None:
+        from chalicelib.store.membership_ends import mark_item
+
+        transaction.save(mark_item(membership))
+
+
 def _key_item(membership: entities.Membership) -> Membership:
     """The stored membership as a key, for updates and condition checks."""
     return Membership(user_pk(membership.user_id), membership_sk(membership.structure_id))
@@ -265,6 +273,7 @@ def request_membership(request: entities.Membership, managers: list[str], events
         nonlocal rest
         transaction.save(item, condition=condition)
         transaction.save(check_item(request))
+        _file_end(transaction, request)
         rest = _write_in_parts(transaction, copies)
 
     commit(write, MembershipExists, events)
@@ -279,6 +288,7 @@ def attach_member(structure: entities.Structure, membership: entities.Membership
 
     def write(transaction):
         transaction.save(item, condition=allowed_states(Membership, Membership.status, MEMBERSHIP.transition("attach")))
+        _file_end(transaction, membership)
         for subscription in _subscription_items(structure, membership.user_id, membership.services, spaces,
                                                 habilitation):
             transaction.save(subscription)
