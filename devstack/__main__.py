@@ -79,6 +79,7 @@ def main() -> int:
     from devstack import invoices
 
     routes["/dev/invoices/send"] = invoices.send_route
+    routes["/dev/run/membership_ends"] = invoices.run_membership_ends
     server = DevServer(("127.0.0.1", port), static_dir, on_change=save_state, extra_routes=routes)
     from devstack.streams import start_table_changes
 

@@ -104,3 +104,15 @@ def send_route(request) -> tuple[int, dict, bytes]:
             request.server.on_change()
     body = json.dumps({"sent": 1, **counts}).encode()
     return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, body
+
+
+def run_membership_ends(request) -> tuple[int, dict, bytes]:
+    """``/dev/run/membership_ends``: the daily job of dated rattachements, now (schedules never run locally)."""
+    from chalicelib.jobs import membership_ends
+
+    with request.server.api_lock:
+        result = membership_ends.run()
+        if request.server.on_change:
+            request.server.on_change()
+    body = json.dumps({"job": "membership_ends", "result": result}).encode()
+    return 200, {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}, body

@@ -12,6 +12,14 @@ export const FR = {
   'rejections.deadline': 'À attester avant le {date}.',
   'rejections.attest': "J'atteste avoir pris connaissance du rejet",
   'rejections.attested': 'Votre attestation pour la facture {number} est enregistrée.',
+
+  'title.extension': 'Prolonger un rattachement - Chorus Pro',
+  'extension.h1': 'Prolonger un rattachement',
+  'extension.loading': 'Chargement du rattachement…',
+  'extension.summary': 'Le rattachement de {person} à {structure} prend fin le {date}.',
+  'extension.valid_until': 'Nouvelle date de fin de validité',
+  'extension.submit': 'Prolonger',
+  'extension.done': 'Rattachement prolongé jusqu\'au {date}.',
 };
 
 export const EN = {
@@ -26,4 +34,12 @@ export const EN = {
   'rejections.deadline': 'To confirm before {date}.',
   'rejections.attest': 'I confirm I have read the rejection',
   'rejections.attested': 'Your confirmation for invoice {number} is saved.',
+
+  'title.extension': 'Extend a membership - Chorus Pro',
+  'extension.h1': 'Extend a membership',
+  'extension.loading': 'Loading the membership…',
+  'extension.summary': "{person}'s membership of {structure} ends on {date}.",
+  'extension.valid_until': 'New end of validity',
+  'extension.submit': 'Extend',
+  'extension.done': 'Membership extended until {date}.',
 };
