@@ -27,6 +27,11 @@ Partitions:
   with ``actor_id`` and ``subject_id`` to filter by user), ``REQUESTS#<requester>`` / ``<request>#<ISO time>#<event
   id>`` (« Mes demandes », a request's steps in a row; ``<request>`` is ``M#<structure>`` or ``S#<structure>#<space>``).
   Each carries ``expires_at`` (TTL, 13 months) and is filed under ``EXPIRY#<day>`` in ``gsi1`` for the housekeeping.
+- Invoices and dated rattachements (issue 12, ``store.invoices``, ``store.membership_ends``):
+  ``INVOICE_MESSAGE#<message id>`` / ``MESSAGE`` (a platform message handled, 30 days by TTL);
+  ``USER#<holder>`` / ``REJECTION#<structure>#<number>`` (a rejected invoice to attest: inside the banner's Query) and
+  ``ATTESTED#<structure>#<number>`` (who attested, when); ``ENDING#<day>`` / ``<structure>#<user>`` (a rattachement
+  ending that day, for the daily job).
 GSI ``gsi1`` is overloaded: the inverted index of memberships (``MEMBERS#<structure id>`` / ``<status>#<user id>``),
 the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), the
 subscriptions of a structure (``SUBSCRIBERS#<structure id>`` / ``<status>#<user id>#...``), what expires on a day
