@@ -54,3 +54,44 @@ def test_the_demo_rejection_waits_for_marc_only(own, new_context):
         "Motif du rejet : Numéro d'engagement absent ou erroné")).to_be_visible()
     julie = person(new_context, own.url, JULIE)
     expect(julie.locator("#rejections-notice")).to_have_count(0)
+
+
+def _fetch(page, base_url: str, method: str, path: str, payload=None):
+    import json
+
+    session = next(c for c in page.context.cookies() if c["name"] == "__Host-mc_session")
+    headers = {"Content-Type": "application/json", "X-Requested-With": "fetch",
+               "Cookie": f"__Host-mc_session={session['value']}"}
+    call = page.request.post if method == "POST" else page.request.get
+    return call(base_url + path, data=json.dumps(payload) if payload is not None else None, headers=headers)
+
+
+def test_paul_extends_a_dated_rattachement_from_the_mails_link(own, new_context):
+    """Claire asks to join Menuiserie Dupont until a date, Paul validates; the 14-day notice's link opens
+    « Prolonger » (the job itself is covered by the API tests: the clock of a local stack is the real one)."""
+    claire = person(new_context, own.url, "claire.martin@ebenisterie-martin.fr")
+    found = _fetch(claire, own.url, "GET", "/api/structures?designation=menuiserie").json()
+    menuiserie = found["items"][0]["structure_id"]
+    asked = _fetch(claire, own.url, "POST", f"/api/structures/{menuiserie}/memberships", {
+        "valid_from": "2026-01-01", "valid_until": "2099-12-31", "comment": "Renfort", "services": []})
+    assert asked.status == 201, asked.text()
+    claire_id = [c for c in claire.context.cookies() if c["name"] == "__Host-mc_session"][0]["value"].split(".")[0]
+    paul = person(new_context, own.url, "paul.dupont@menuiserie.fr")
+    decided = _fetch(paul, own.url, "POST", "/api/manager/requests/decide", {
+        "decision": "VALIDER", "reason": None, "requests": [{"structure_id": menuiserie, "user_id": claire_id}]})
+    assert decided.status == 200, decided.text()
+
+    paul.goto(own.url + f"/rattachement-prolongation.html?structure_id={menuiserie}&user_id={claire_id}")
+    ready(paul)
+    expect(paul.get_by_text("Le rattachement de Claire MARTIN à Menuiserie Dupont prend fin le 31/12/2099.")
+           ).to_be_visible()
+    assert axe_violations(paul) == []
+    paul.get_by_label("Nouvelle date de fin de validité").fill("2100-06-30")
+    paul.get_by_role("button", name="Prolonger").click()
+    expect(paul.get_by_text("Rattachement prolongé jusqu'au 30/06/2100.")).to_be_visible()
+    assert axe_violations(paul) == []
+    # Claire herself may not: the API answers, the page shows its message.
+    claire.goto(own.url + f"/rattachement-prolongation.html?structure_id={menuiserie}&user_id={claire_id}")
+    ready(claire)
+    expect(claire.locator("#extension-body")).to_be_hidden()
+    expect(claire.locator("#extension-feedback .fr-alert--error")).to_be_visible()
