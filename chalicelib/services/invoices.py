@@ -8,11 +8,10 @@ from datetime import datetime
 from chalicelib.domain import clock
 from chalicelib.domain import events as event_kinds
 from chalicelib.domain import invoices as rules
-from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.subscriptions import INVOICES_SENT, VALID
 from chalicelib.services.auth import CurrentSession
-from chalicelib.store import accounts, subscriptions
 from chalicelib.store import invoices as store
+from chalicelib.store import subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +23,8 @@ def event_id(message_id: str) -> str:
 
 def record_status(change: rules.StatusChange, now: datetime | None = None) -> bool:
     """Tell the change to its holders (events, and the rejection to attest); False if the message was handled before.
-    Reads: one Query (the structure's holders of « Factures émises »); writes: one transaction; then, for a rejection,
-    one GetItem and one mail per holder."""
+    Reads: one Query (the structure's holders of « Factures émises »); writes: one transaction (with a rejection's
+    mails in the outbox)."""
     now = now or clock.now()
     rows = subscriptions.of_structure(change.structure_id, status=VALID, space=INVOICES_SENT)
     holders = rules.holders(rows, change.service_code)
@@ -37,28 +36,30 @@ def record_status(change: rules.StatusChange, now: datetime | None = None) -> bo
     rejections = [rules.Rejection(user, change.number, change.structure_id, change.service_code, change.amount,
                                   change.day, change.reason, now)
                   for user in holders] if rules.must_attest(change.status) else []
-    if not store.record(change.message_id, now, rejections, [event]):
+    designation = next((row.designation for row in rows), change.structure_id)
+    if not store.record(change.message_id, now, rejections, [event], _rejection_mail(change, designation)):
         log.info("invoice message %s already handled", change.message_id)
         return False
-    if rejections:
-        designation = next((row.designation for row in rows), change.structure_id)
-        _mail_rejection(change, rejections, designation)
     log.info("invoice message %s: %s told to %d holder(s)", change.message_id, change.status, len(holders))
     return True
 
 
-def _mail_rejection(change: rules.StatusChange, rejections: list[rules.Rejection], designation: str) -> None:
-    """Each holder at once, whatever its notification setting: it must act."""
+def _rejection_mail(change: rules.StatusChange, designation: str):
+    """Each holder is mailed at once, whatever its notification setting (it must act): the mail is queued in the
+    outbox with the message's own transaction (``transaction`` None: on its own, for holders past its room); the
+    mailer reads the holder's language and address when it sends."""
     from chalicelib.mail import sender
 
-    for rejection in rejections:
-        profile = accounts.get_profile(rejection.user_id)
-        if profile is None or profile.status != ACTIVE:
-            continue
-        sender.send("facture_rejetee", profile, {
-            "number": change.number, "structure_name": designation, "amount": change.amount,
-            "service": change.service_code, "day": change.day, "reason": change.reason,
-            "deadline": rules.deadline(rejection)})
+    def mail(transaction, rejection: rules.Rejection) -> None:
+        context = {"number": change.number, "structure_name": designation, "amount": change.amount,
+                   "service": change.service_code, "day": change.day, "reason": change.reason,
+                   "deadline": rules.deadline(rejection)}
+        if transaction is None:
+            sender.send("facture_rejetee", rejection.user_id, context)
+        else:
+            sender.queue(transaction, "facture_rejetee", rejection.user_id, context)
+
+    return mail
 
 
 def attest(current: CurrentSession, structure_id: str, number: str) -> rules.Rejection:

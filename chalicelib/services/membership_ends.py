@@ -7,12 +7,10 @@ from datetime import date
 from chalicelib.domain import clock
 from chalicelib.domain import events as kinds
 from chalicelib.domain import membership_ends as rules
-from chalicelib.domain.accounts import ACTIVE
 from chalicelib.domain.errors import ConcurrentChange, InvalidInput, NotFound
 from chalicelib.domain.events import full_name
 from chalicelib.domain.memberships import PRINCIPAL, VALIDATED
 from chalicelib.services.auth import CurrentSession
-from chalicelib.store import accounts
 from chalicelib.store import membership_ends as store
 from chalicelib.store import memberships as membership_store
 
@@ -32,7 +30,7 @@ def _about(kind: str, membership, day: date, managers=(), actor=None):
 
 def send_notices(today: date) -> int:
     """Tell the rattachements ending in 14 days: one Query for the day, then per rattachement a GetItem, a Query (its
-    principal), a transaction (mark and event) and the mails. A rerun tells nothing twice."""
+    principal) and a transaction (mark, event and mails). A rerun tells nothing twice."""
     day = rules.ending_in_notice(today)
     told = 0
     for mark in store.of_day(day):
@@ -43,25 +41,27 @@ def send_notices(today: date) -> int:
             continue  # dropped by the end job on its day
         principal = _principal(membership.structure_id)
         managers = [principal.user_id] if principal and principal.user_id != membership.user_id else []
-        if not store.notice(mark, clock.now(), [_about(kinds.MEMBERSHIP_ENDING, membership, day, managers)]):
+        if not store.notice(mark, clock.now(), [_about(kinds.MEMBERSHIP_ENDING, membership, day, managers)],
+                            _notice_mails(membership, managers, day)):
             continue
-        _mail_notice(membership, managers, day)
         told += 1
     return told
 
 
-def _mail_notice(membership, managers: list[str], day: date) -> None:
+def _notice_mails(membership, managers: list[str], day: date):
+    """The user's and its principal's mails, queued in the outbox with the notice's own transaction: told once, or
+    not at all if the run dies before it commits (the next run tells it then)."""
     from chalicelib.mail import sender
 
-    for user_id in [membership.user_id, *managers]:
-        profile = accounts.get_profile(user_id)
-        if profile is None or profile.status != ACTIVE:
-            continue
-        sender.send("rattachement_fin_proche", profile, {
-            "member": full_name(membership), "structure_name": membership.designation, "end": day,
-            "for_manager": user_id != membership.user_id,
-            "extend_link": f"rattachement-prolongation.html?structure_id={membership.structure_id}"
-                           f"&user_id={membership.user_id}"})
+    def queue(transaction) -> None:
+        for user_id in [membership.user_id, *managers]:
+            sender.queue(transaction, "rattachement_fin_proche", user_id, {
+                "member": full_name(membership), "structure_name": membership.designation, "end": day,
+                "for_manager": user_id != membership.user_id,
+                "extend_link": f"rattachement-prolongation.html?structure_id={membership.structure_id}"
+                               f"&user_id={membership.user_id}"})
+
+    return queue
 
 
 def end_due(today: date) -> dict[str, int]:

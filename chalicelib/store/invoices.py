@@ -25,8 +25,9 @@ MESSAGE_PREFIX = "INVOICE_MESSAGE#"
 REJECTION_PREFIX = "REJECTION#"
 ATTESTED_PREFIX = "ATTESTED#"
 MESSAGE_KEPT = timedelta(days=30)
-# Room kept in the message's transaction for its event items (history, first feeds): the rest of DynamoDB's 100.
-IN_TRANSACTION = 80
+# Rejections (each with its mail) written in the message's transaction; the rest of DynamoDB's 100 items is the
+# marker's and the event's (history, first feeds).
+IN_TRANSACTION = 45
 
 
 class HandledMessage(Item, discriminator="INVOICE_MESSAGE"):
@@ -77,9 +78,10 @@ def _handled(message_id: str) -> bool:
         return False
 
 
-def record(message_id: str, now: datetime, rejections: list[domain.Rejection], events) -> bool:
-    """Mark the message handled, with its events and the rejections to attest, in one transaction; False (nothing
-    written) if it was handled already. The rejections past what a transaction holds follow it (idempotent puts)."""
+def record(message_id: str, now: datetime, rejections: list[domain.Rejection], events, mail=None) -> bool:
+    """Mark the message handled, with its events, the rejections to attest and their mails (``mail(transaction,
+    rejection)`` puts one in the outbox), in one transaction; False (nothing written) if it was handled already. The
+    rejections past what a transaction holds follow it (idempotent puts), their mails queued one by one."""
     bind()
     first, rest = rejections[:IN_TRANSACTION], rejections[IN_TRANSACTION:]
 
@@ -89,6 +91,8 @@ def record(message_id: str, now: datetime, rejections: list[domain.Rejection], e
                          condition=HandledMessage.pk.does_not_exist())
         for rejection in first:
             transaction.save(_record(rejection))
+            if mail is not None:
+                mail(transaction, rejection)
 
     try:
         commit(write, AlreadyHandled, events)
@@ -100,6 +104,9 @@ def record(message_id: str, now: datetime, rejections: list[domain.Rejection], e
         with RejectionRecord.batch_write() as batch:
             for rejection in rest:
                 batch.save(_record(rejection))
+        if mail is not None:
+            for rejection in rest:
+                mail(None, rejection)
     return True
 
 

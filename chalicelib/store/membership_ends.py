@@ -39,11 +39,14 @@ def drop(mark: EndMark) -> None:
     mark.delete()
 
 
-def notice(mark: EndMark, moment: datetime, events) -> bool:
-    """Mark the notice given, with its events; False if a run did it already."""
+def notice(mark: EndMark, moment: datetime, events, mails=None) -> bool:
+    """Mark the notice given, with its events and its mails (``mails(transaction)`` queues them in the outbox), in
+    one transaction; False if a run did it already."""
     def write(transaction):
         transaction.update(mark, actions=[EndMark.noticed_at.set(moment)],
                            condition=EndMark.pk.exists() & EndMark.noticed_at.does_not_exist())
+        if mails is not None:
+            mails(transaction)
 
     try:
         commit(write, events=events)

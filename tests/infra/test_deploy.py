@@ -34,7 +34,8 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
     assert {n for n, r in merge.items() if r["Type"] == "AWS::Serverless::Function"}.isdisjoint(resources)
     assert "AccountDataPolicy" not in resources
     assert set(resources) == set(merge) - {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests",
-                                           "TableChanges", "MailFeedback", "Exports",
+                                           "TableChanges", "MailFeedback", "Exports", "InvoiceStatuses",
+                                           "MembershipEnds",
                                            "AccountDataPolicy"}
     assert not deploy.references(resources) & {"RestAPI", "DefaultRole"}
     assert template["Parameters"]["RestApiId"]["Default"] == ""
@@ -61,7 +62,8 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
 def test_the_rehearsal_stack_keeps_only_what_moto_emulates():
     template = deploy.resources_template(SOURCE, rehearsal=True)
     assert set(template["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket", "MailDeadLetterQueue",
-                                          "MailFeedbackQueue", "ExportsQueue", "ExportsDeadLetterQueue"}
+                                          "MailFeedbackQueue", "ExportsQueue", "ExportsDeadLetterQueue",
+                                          "InvoiceStatusQueue", "InvoiceDeadLetterQueue"}
     assert not {"FrontendDistributionId", "ValueMailConfigurationSet"} & set(template["Outputs"])
 
 
@@ -80,6 +82,10 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         "ValueExportsQueue": "https://sqs.eu-west-3.amazonaws.com/111122223333/exports",
         "ValueExportsQueueArn": "arn:aws:sqs:eu-west-3:111122223333:exports",
         "ExportsQueueArn": "arn:aws:sqs:eu-west-3:111122223333:exports",
+        "InvoiceStatusQueueArn": "arn:aws:sqs:eu-west-3:111122223333:invoices",
+        "ValueInvoiceStatusQueue": "https://sqs/invoices", "ValueInvoiceDeadLetterQueue": "https://sqs/invoices-dlq",
+        "ValueInvoiceStatusQueueArn": "arn:aws:sqs:eu-west-3:111122223333:invoices",
+        "ValueInvoiceDeadLetterQueueArn": "arn:aws:sqs:eu-west-3:111122223333:invoices-dlq",
     }
     variables, policy = deploy.stage_settings(SOURCE, outputs)
     assert variables == {
@@ -91,6 +97,9 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         # « Télécharger mes données »: the API's queue, and the ARN ``@on_sqs_message`` reads at deploy time.
         "EXPORTS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/111122223333/exports",
         "EXPORTS_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:exports",
+        # The invoicing platform's queue (issue 12).
+        "INVOICE_STATUS_QUEUE_URL": "https://sqs/invoices", "INVOICE_DEAD_LETTER_QUEUE_URL": "https://sqs/invoices-dlq",
+        "INVOICE_STATUS_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:invoices",
     }
     resources = {r for s in policy["Statement"] for r in (s["Resource"] if isinstance(s["Resource"], list)
                                                           else [s["Resource"]])}

@@ -37,7 +37,7 @@ STAGE = "prod"
 APP = "mon-compte"
 FUNCTIONS = {f"{APP}-{STAGE}", f"{APP}-{STAGE}-housekeeping", f"{APP}-{STAGE}-password_reminders",
              f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes", f"{APP}-{STAGE}-mail_feedback",
-             f"{APP}-{STAGE}-exports"}
+             f"{APP}-{STAGE}-exports", f"{APP}-{STAGE}-invoice_statuses", f"{APP}-{STAGE}-membership_ends"}
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,8 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     schedules = {name: rule["ScheduleExpression"] for name, rule in rules.items()}
     assert schedules == {f"{APP}-{STAGE}-housekeeping-event": "rate(1 hour)",
                          f"{APP}-{STAGE}-password_reminders-event": "cron(0 6 * * ? *)",
-                         f"{APP}-{STAGE}-stale_requests-event": "cron(30 5 * * ? *)"}
+                         f"{APP}-{STAGE}-stale_requests-event": "cron(30 5 * * ? *)",
+                         f"{APP}-{STAGE}-membership_ends-event": "cron(15 5 * * ? *)"}
     for name in rules:
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
         assert target["Arn"] == functions[name.removesuffix("-event")]["FunctionArn"]
@@ -167,6 +168,9 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     assert feedback["FunctionArn"] == functions[f"{APP}-{STAGE}-mail_feedback"]["FunctionArn"]
     assert mapping["EventSourceArn"] == stream_arn
     assert mapping["BatchSize"] == 100
+    (invoices,) = lambda_.list_event_source_mappings(EventSourceArn=outputs["InvoiceStatusQueueArn"])[
+        "EventSourceMappings"]  # the invoicing platform's queue (issue 12), from the stack's output
+    assert invoices["FunctionArn"] == functions[f"{APP}-{STAGE}-invoice_statuses"]["FunctionArn"]
     # « Télécharger mes données »: the exports queue the resources stack created triggers its function.
     (queue_mapping,) = lambda_.list_event_source_mappings(EventSourceArn=outputs["ExportsQueueArn"])[
         "EventSourceMappings"]

@@ -38,7 +38,7 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
     assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests", "TableChanges",
-                         "MailFeedback", "Exports"}
+                         "MailFeedback", "Exports", "InvoiceStatuses", "MembershipEnds"}
     # The stream reaches ``table_changes`` through the event source its decorator declares (what ``chalice deploy``
     # creates too); the merged template gives it the table's stream and keeps only profile changes and the spaces of
     # structures.
@@ -183,7 +183,7 @@ def test_every_function_gets_the_resource_names():
     """Variables merged into one function do not reach the others: each function of the app is listed here."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 7
+    assert len(functions) == 9
     for function in functions:
         variables = function["Properties"]["Environment"]["Variables"]
         assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}
@@ -194,3 +194,9 @@ def test_the_local_stack_keeps_tables_and_buckets_and_drops_cloud_only_reference
     table = local["Resources"]["AccountTable"]["Properties"]
     assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
     assert "CorsConfiguration" not in local["Resources"]["AttachmentsBucket"]["Properties"]
+    # The invoicing platform's queue and its dead-letter queue (issue 12) are created locally too.
+    redrive = local["Resources"]["InvoiceStatusQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["InvoiceDeadLetterQueue", "Arn"]}
+    merge = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]
+    (event,) = merge["InvoiceStatuses"]["Properties"]["Events"].values()
+    assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["InvoiceStatusQueue", "Arn"]}
