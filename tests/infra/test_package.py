@@ -169,7 +169,8 @@ def test_both_routes_wire_the_same_functions_schedules_and_event_sources(package
             elif event["Type"] == "SQS":
                 # The queue is the stack's own (the merge template's GetAtt), not the placeholder of the decorator.
                 assert properties["Queue"] in ({"Fn::GetAtt": ["MailFeedbackQueue", "Arn"]},
-                                               {"Fn::GetAtt": ["ExportsQueue", "Arn"]})
+                                               {"Fn::GetAtt": ["ExportsQueue", "Arn"]},
+                                               {"Fn::GetAtt": ["InvoiceStatusQueue", "Arn"]})
                 wired.add((name, "SQS", properties["BatchSize"], properties["MaximumBatchingWindowInSeconds"]))
             else:
                 assert event["Type"] == "DynamoDB"
