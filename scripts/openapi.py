@@ -22,6 +22,52 @@ REF = "#/components/schemas/{model}"
 TAGS = {"auth": "Login and ways into an account", "me": "Mon Compte", "account": "Mon Compte",
         "structures": "Structures and rattachements", "memberships": "Structures and rattachements",
         "manager": "Activité du gestionnaire", "attachments": "Pièces jointes", "feed": "Accueil connecté"}
+# The links between operations (OpenAPI 3 ``links`` on the success answer of ``source``): what a client, or a
+# stateful fuzzer, does next with what an answer gave. ``(source, name, target, parameters, request body)``;
+# parameters as ``"path.x"`` / ``"query.x"``, values as runtime expressions. tests/unit/test_openapi_links.py checks
+# that each names a real operation, real parameters and body fields, and pointers the source's answer has.
+_PENDING = "$response.body#/requests/0"
+LINKS = [
+    # A rattachement requested: the structure, its withdrawal (« Mes demandes »), and its managers' pending list.
+    ("request_membership", "TheStructure", "read_structure", {"path.structure_id": "$response.body#/structure_id"},
+     None),
+    ("request_membership", "Withdraw", "leave_structure", {"path.structure_id": "$response.body#/structure_id"},
+     None),
+    ("request_membership", "PendingForManagers", "manager_requests", {}, None),
+    # A pending request → its decision by a manager.
+    ("manager_requests", "Decide", "decide_requests", {},
+     {"requests": [{"structure_id": f"{_PENDING}/structure_id", "user_id": f"{_PENDING}/user_id"}]}),
+    # A structure (created or found) → its record, members, options, spaces, services.
+    *[("create_structure", name, target, {"path.structure_id": "$response.body#/structure_id"}, None)
+      for name, target in (("TheStructure", "read_structure"), ("Members", "list_members"),
+                           ("Update", "update_structure"), ("AddService", "add_service"),
+                           ("SubscriptionOptions", "subscription_options"), ("Spaces", "structure_spaces"),
+                           ("SubscriptionRequests", "pending_subscriptions"))],
+    ("search_structures", "FirstResult", "read_structure",
+     {"path.structure_id": "$response.body#/items/0/structure_id"}, None),
+    ("search_structures", "JoinFirstResult", "request_membership",
+     {"path.structure_id": "$response.body#/items/0/structure_id"}, None),
+    ("read_structure", "Members", "list_members", {"path.structure_id": "$response.body#/structure_id"}, None),
+    ("read_structure", "SubscriptionOptions", "subscription_options",
+     {"path.structure_id": "$response.body#/structure_id"}, None),
+    # A member → their role, their end.
+    ("list_members", "ChangeRole", "change_role",
+     {"path.structure_id": "$request.path.structure_id", "path.user_id": "$response.body#/members/0/user_id"}, None),
+    ("list_members", "EndMember", "end_member",
+     {"path.structure_id": "$request.path.structure_id", "path.user_id": "$response.body#/members/0/user_id"}, None),
+    # An upload ticket → its record; a record → its change, download, deletion.
+    ("start_upload", "Record", "record_attachment", {}, {"upload_id": "$response.body#/upload_id"}),
+    ("record_attachment", "Change", "change_attachment", {"path.attachment_id": "$response.body#/id"},
+     {"version": "$response.body#/version"}),
+    ("record_attachment", "Download", "download_attachment", {"path.attachment_id": "$response.body#/id"}, None),
+    ("record_attachment", "Delete", "remove_attachments", {}, {"ids": ["$response.body#/id"]}),
+    # A subscription request → the structure's pending list → its decision.
+    ("request_subscriptions", "Pending", "pending_subscriptions",
+     {"path.structure_id": "$request.path.structure_id"}, None),
+    ("pending_subscriptions", "Decide", "decide_subscriptions", {"path.structure_id": "$request.path.structure_id"},
+     {"requests": [{"user_id": f"{_PENDING}/user_id", "space": f"{_PENDING}/space",
+                    "service_code": f"{_PENDING}/service_code", "habilitation": f"{_PENDING}/habilitation"}]}),
+]
 STATUS_TEXT = {200: "OK", 201: "Created", 202: "Accepted (the same answer whether the address is known or not)",
                204: "Done, no content"}
 
@@ -60,6 +106,11 @@ def _responses(route, refs: dict) -> dict:
         success["content"] = {route.media_type: {"schema": {"type": "string"}}}
     error = {"description": "Error `{code, message, fields}`, worded in the language of `Accept-Language`",
              "content": {"application/json": {"schema": refs[(schemas.Error, "serialization")]}}}
+    links = {name: {"operationId": target, **({"parameters": parameters} if parameters else {}),
+                    **({"requestBody": request_body} if request_body is not None else {})}
+             for source, name, target, parameters, request_body in LINKS if source == route.handler}
+    if links:
+        success["links"] = links
     return {str(route.status): success, "default": error}
 
 
