@@ -118,6 +118,13 @@ class Handler(BaseHTTPRequestHandler):
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
 
+    def __getattr__(self, name: str):
+        # Any other method (TRACE, QUERY...) reaches the app too, which answers it 405 in the error format:
+        # http.server alone would answer 501 in HTML.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
     def _api(self, path: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
