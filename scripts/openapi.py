@@ -43,6 +43,10 @@ LINKS = [
                            ("Update", "update_structure"), ("AddService", "add_service"),
                            ("SubscriptionOptions", "subscription_options"), ("Spaces", "structure_spaces"),
                            ("SubscriptionRequests", "pending_subscriptions"))],
+    *[("create_structure", name, target, {"path.structure_id": "$response.body#/structure_id",
+                                           "path.code": "$response.body#/services/0/code"}, None)
+      for name, target in (("RenameService", "rename_service"), ("ServiceImpact", "service_deactivation_impact"),
+                           ("DeactivateService", "deactivate_service"))],
     ("search_structures", "FirstResult", "read_structure",
      {"path.structure_id": "$response.body#/items/0/structure_id"}, None),
     ("search_structures", "JoinFirstResult", "request_membership",
@@ -61,6 +65,7 @@ LINKS = [
      {"version": "$response.body#/version"}),
     ("record_attachment", "Download", "download_attachment", {"path.attachment_id": "$response.body#/id"}, None),
     ("record_attachment", "Delete", "remove_attachments", {}, {"ids": ["$response.body#/id"]}),
+    ("record_attachment", "DownloadAll", "download_attachments", {}, {"ids": ["$response.body#/id"]}),
     # A subscription request → the structure's pending list → its decision.
     ("request_subscriptions", "Pending", "pending_subscriptions",
      {"path.structure_id": "$request.path.structure_id"}, None),
