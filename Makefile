@@ -59,6 +59,16 @@ test-faults: $(VENV_STAMP)
 openapi: $(VENV_STAMP)
 	$(PY) scripts/openapi.py
 
+# Schemathesis on the local stack as a logged-in user, ≥ 10,000 requests (FUZZ_REQUESTS); `make test` runs a short
+# pass of it (tests/e2e/test_fuzz.py). The soak: 16 simulated users for 10 minutes then a consistency check of the
+# table; SOAK_ARGS="--minutes 2" for a shorter one (scripts/soak.py --help).
+.PHONY: fuzz soak
+fuzz: setup frontend
+	$(PY) scripts/fuzz.py
+
+soak: setup frontend
+	$(PY) scripts/soak.py $(SOAK_ARGS)
+
 bench: $(VENV_STAMP)
 	$(PY) scripts/bench.py
 	$(PY) scripts/bench_search.py
