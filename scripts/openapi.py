@@ -34,6 +34,13 @@ LINKS = [
     ("request_membership", "Withdraw", "leave_structure", {"path.structure_id": "$response.body#/structure_id"},
      None),
     ("request_membership", "PendingForManagers", "manager_requests", {}, None),
+    ("request_membership", "MyRequests", "read_my_requests", {}, None),
+    ("request_membership", "WithdrawFromMyRequests", "withdraw_request", {},
+     {"structure_id": "$response.body#/structure_id"}),
+    # A page of the feed or of a structure's history → the next page.
+    ("read_feed", "NextPage", "read_feed", {"query.cursor": "$response.body#/next_cursor"}, None),
+    ("read_history", "NextPage", "read_history",
+     {"path.structure_id": "$request.path.structure_id", "query.cursor": "$response.body#/next_cursor"}, None),
     # A pending request → its decision by a manager.
     ("manager_requests", "Decide", "decide_requests", {},
      {"requests": [{"structure_id": f"{_PENDING}/structure_id", "user_id": f"{_PENDING}/user_id"}]}),
@@ -42,7 +49,7 @@ LINKS = [
       for name, target in (("TheStructure", "read_structure"), ("Members", "list_members"),
                            ("Update", "update_structure"), ("AddService", "add_service"),
                            ("SubscriptionOptions", "subscription_options"), ("Spaces", "structure_spaces"),
-                           ("SubscriptionRequests", "pending_subscriptions"))],
+                           ("SubscriptionRequests", "pending_subscriptions"), ("History", "read_history"))],
     *[("create_structure", name, target, {"path.structure_id": "$response.body#/structure_id",
                                            "path.code": "$response.body#/services/0/code"}, None)
       for name, target in (("RenameService", "rename_service"), ("ServiceImpact", "service_deactivation_impact"),
@@ -69,6 +76,8 @@ LINKS = [
     # A subscription request → the structure's pending list → its decision.
     ("request_subscriptions", "Pending", "pending_subscriptions",
      {"path.structure_id": "$request.path.structure_id"}, None),
+    ("request_subscriptions", "Withdraw", "withdraw_request", {},
+     {"structure_id": "$request.path.structure_id", "space": "$request.body#/space"}),
     ("pending_subscriptions", "Decide", "decide_subscriptions", {"path.structure_id": "$request.path.structure_id"},
      {"requests": [{"user_id": f"{_PENDING}/user_id", "space": f"{_PENDING}/space",
                     "service_code": f"{_PENDING}/service_code", "habilitation": f"{_PENDING}/habilitation"}]}),

@@ -79,7 +79,8 @@ def test_the_declared_links_are_in_the_document():
     for pair in (("manager_requests", "decide_requests"), ("request_membership", "manager_requests"),
                  ("create_structure", "list_members"), ("start_upload", "record_attachment"),
                  ("request_subscriptions", "pending_subscriptions"),
-                 ("pending_subscriptions", "decide_subscriptions")):
+                 ("pending_subscriptions", "decide_subscriptions"), ("read_feed", "read_feed"),
+                 ("request_membership", "withdraw_request")):
         assert pair in targets, pair
 
 
