@@ -12,7 +12,8 @@ def test_login_opens_a_first_party_session(client):
     response = send(client, "POST", "/auth/login", {"login": PAUL, "password": DEMO_PASSWORD})
     assert response.status_code == 200
     assert body(response) == {"first_name": "Paul", "last_name": "DUPONT", "language": "FR", "last_login_at": None,
-                              "spaces": None, "escalated_requests": None, "password_expired": False}
+                              "spaces": None, "escalated_requests": None, "rejections": None,
+                              "password_expired": False}
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-mc_session=")
     for flag in ("Path=/", "Secure", "HttpOnly", "SameSite=Strict"):

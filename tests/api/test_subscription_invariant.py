@@ -156,7 +156,7 @@ def test_a_subscription_only_exists_for_a_service_its_user_is_attached_to(client
                 check_every_subscription_is_covered(partitions)
 
     run_state_machine_as_test(Journey, settings=settings(
-        max_examples=5, stateful_step_count=12, deadline=None, derandomize=True,
+        max_examples=8, stateful_step_count=12, deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck)))
     assert check_every_subscription_is_covered(partitions) > 0
     # The journeys went everywhere (with derandomize, the same ones each run).

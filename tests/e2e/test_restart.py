@@ -31,9 +31,12 @@ def test_address_and_password_survive_a_restart(tmp_path, built_frontend, browse
         assert asked.ok, asked.text()
         deadline = time.monotonic() + 5  # the mailer sends it a moment later, off the request path
         outbox = stack.url + "/dev/outbox.json"
-        while not (sent_before := page.request.get(outbox).json()) and time.monotonic() < deadline:
+        # (the demo's rejected invoice mails its holder, Marc, when the stack starts: only Paul's mail is counted)
+        sent_before = page.request.get(outbox).json()
+        while not [m for m in sent_before if m["to"] == PAUL] and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert [mail["to"] for mail in sent_before] == [PAUL]
+            sent_before = page.request.get(outbox).json()
+        assert [mail["to"] for mail in sent_before if mail["to"] == PAUL] == [PAUL]
         context.close()
     finally:
         stopped = stack.stop()
