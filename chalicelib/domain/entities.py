@@ -35,7 +35,7 @@ class UserProfile:
     secret_question: str
     version: int = 1
     second_factor: bool = False  # copied from the second factor's state, so that pages reading the profile know it
-    contact_bounced_at: datetime | None = None  # SES said mails to the contact address bounce (or were complained of)
+    contact_bounced_at: datetime | None = None  # mails to the contact address bounce (or were complained of)
     contact_bounce: str | None = None
     contact_bounced_address: str | None = None
 
