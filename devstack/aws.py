@@ -33,6 +33,9 @@ def start_moto_server():
     use_fake_credentials()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
+    from devstack import moto_patches
+
+    moto_patches.apply()
     host, port = server.get_host_and_port()
     # botocore and PynamoDB (transactions included) read this one variable; Meta.host stays unset.
     os.environ["AWS_ENDPOINT_URL"] = f"http://{host}:{port}"

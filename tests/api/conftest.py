@@ -22,7 +22,10 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 def aws_session():
     """One mocked account and one stack for the whole run: building botocore clients is what costs, not the data."""
     with mock_aws():
+        from devstack import moto_patches
         from devstack.resources import create_resources
+
+        moto_patches.apply()
 
         os.environ.update(create_resources())
         yield
