@@ -249,3 +249,27 @@ def stream(client):
     table = moto_table()
     table.stream_shard = StreamShard(DEFAULT_ACCOUNT_ID, table)
     return StreamReader(os.environ["TABLE_NAME"])
+
+
+# --- the demo's people and structure, shared by the test modules (a module may still override one) -------------------
+
+@pytest.fixture
+def paul(client):
+    return login(client, PAUL)
+
+
+@pytest.fixture
+def cookies(client):
+    """A session of each demo person, by first name."""
+    from tests.api.test_structures import CLAIRE, JULIE, MARC  # imported here: test_structures imports this module
+
+    return {name: login(client, who) for name, who in
+            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
+
+
+@pytest.fixture
+def menuiserie(client, cookies):
+    """Menuiserie Dupont's structure id, as Paul finds it."""
+    from tests.api.test_structures import structure_id
+
+    return structure_id(client, cookies["paul"], "menuiserie")

@@ -21,11 +21,6 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
 @pytest.fixture
-def paul(client):
-    return login(client, PAUL)
-
-
-@pytest.fixture
 def julie(client):
     return login(client, JULIE)
 

@@ -46,11 +46,6 @@ def profile(client, cookie) -> dict:
     return body(send(client, "GET", "/account", cookie=cookie))
 
 
-@pytest.fixture
-def paul(client):
-    return login(client, PAUL)
-
-
 # --- request -------------------------------------------------------------------------------------------------------
 
 def test_a_new_contact_address_waits_for_its_confirmation_and_both_addresses_are_mailed(client, paul):

@@ -19,19 +19,8 @@ from tests.api.test_subscriptions import pending as pending_subscriptions
 
 
 @pytest.fixture
-def cookies(client):
-    return {name: login(client, who) for name, who in
-            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
-
-
-@pytest.fixture
 def renovation(client, cookies):
     return structure_id(client, cookies["paul"], "*habitat*")
-
-
-@pytest.fixture
-def menuiserie(client, cookies):
-    return structure_id(client, cookies["paul"], "menuiserie")
 
 
 def event_items() -> list[dict]:

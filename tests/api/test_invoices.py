@@ -12,18 +12,7 @@ import pytest
 from chalicelib.domain import clock
 from chalicelib.domain import events as event_kinds
 from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
-from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, structure_id, user_id
-
-
-@pytest.fixture
-def cookies(client):
-    return {name: login(client, who) for name, who in
-            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
-
-
-@pytest.fixture
-def menuiserie(client, cookies):
-    return structure_id(client, cookies["paul"], "menuiserie")
+from tests.api.test_structures import JULIE, MARC, PAUL, user_id
 
 
 @pytest.fixture

@@ -9,12 +9,6 @@ from tests.api.conftest import body, login, send, sent_mails, table_items, updat
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, ask, decide, leave, structure_id, user_id
 
 
-@pytest.fixture
-def cookies(client):
-    return {name: login(client, who) for name, who in
-            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
-
-
 def pending_of(client, cookie):
     response = send(client, "GET", "/manager/requests", cookie=cookie)
     assert response.status_code == 200, response.body

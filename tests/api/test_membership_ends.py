@@ -24,6 +24,7 @@ def at(day: date, hour: int = 7) -> None:
 
 @pytest.fixture
 def menuiserie(client):
+    # Overrides conftest's: only Paul logs in.
     return structure_id(client, login(client, PAUL), "menuiserie")
 
 

@@ -11,6 +11,7 @@ ATELIER = {"code": "ATELIER", "valid_from": "2026-12-01", "valid_until": "2027-0
 
 @pytest.fixture
 def cookies(client):
+    # Overrides conftest's: Marc plays no part here and is not logged in.
     return {name: login(client, who) for name, who in (("paul", PAUL), ("julie", JULIE), ("claire", CLAIRE))}
 
 

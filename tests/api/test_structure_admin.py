@@ -8,17 +8,6 @@ from tests.api.conftest import body, login, send, sent_mails, table_items
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, ask, structure_id, user_id
 
 
-@pytest.fixture
-def cookies(client):
-    return {name: login(client, who) for name, who in
-            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
-
-
-@pytest.fixture
-def menuiserie(client, cookies):
-    return structure_id(client, cookies["paul"], "menuiserie")
-
-
 def detail(client, cookie, sid):
     response = send(client, "GET", f"/structures/{sid}", cookie=cookie)
     assert response.status_code == 200, response.body

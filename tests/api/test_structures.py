@@ -15,12 +15,6 @@ CLAIRE = "claire.martin@ebenisterie-martin.fr"
 VALID_SIRET = "73282932000074"
 
 
-@pytest.fixture
-def cookies(client):
-    return {name: login(client, who) for name, who in
-            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
-
-
 def search(client, cookie, query):
     response = send(client, "GET", "/structures?" + query, cookie=cookie)
     return response

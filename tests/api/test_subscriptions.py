@@ -4,22 +4,11 @@ structure, who may do what, and what each screen costs."""
 import pytest
 
 from chalicelib.jobs import table_changes
-from tests.api.conftest import NOW, body, login, send, sent_mails, table_items
-from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, leave, structure_id, user_id
+from tests.api.conftest import NOW, body, send, sent_mails, table_items
+from tests.api.test_structures import JULIE, MARC, leave, structure_id, user_id
 
 TODAY = NOW.date().isoformat()
 CONSULTATION, MODIFICATION = "CONSULTATION_UNIQUEMENT", "MODIFICATION"
-
-
-@pytest.fixture
-def cookies(client):
-    return {name: login(client, who) for name, who in
-            (("paul", PAUL), ("julie", JULIE), ("marc", MARC), ("claire", CLAIRE))}
-
-
-@pytest.fixture
-def menuiserie(client, cookies):
-    return structure_id(client, cookies["paul"], "menuiserie")
 
 
 def ask(client, cookie, sid, space="Factures reçues", rows=(("MOBURB", CONSULTATION),), **changes):
