@@ -42,6 +42,7 @@ class StatusChange:
     reason: str | None = None
 
 
+# Repeats StatusChange's invoice fields on purpose: a per-holder copy kept in its partition after the message is gone.
 @dataclass(frozen=True)
 class Rejection:
     """A rejected invoice one holder has to attest it read; ``attested_at`` once it did."""
