@@ -95,3 +95,14 @@ def exports_queue_url() -> str:
 def invoice_deposit_url() -> str:
     """Where « + Déposer une facture » of « Accueil connecté » leads: the invoice space's address."""
     return os.environ.get("INVOICE_DEPOSIT_URL", "https://chorus-pro.gouv.fr/cpp/facture/deposer")
+
+
+def digest_shards() -> int:
+    """How many shards a day's digest marks (and a week's recap marks) are spread over: a job reads them shard by
+    shard, and fans out one shard per message when a run cannot send them all in time."""
+    return int(os.environ.get("DIGEST_SHARDS", "16"))
+
+
+def digest_queue_url() -> str | None:
+    """The queue the digest jobs fan out through (one message per shard); unset, a run sends every shard itself."""
+    return os.environ.get("DIGEST_QUEUE_URL") or None

@@ -75,7 +75,9 @@ def main() -> int:
               "/dev/run/housekeeping": outbox.run_job("housekeeping"),
               "/dev/run/password_reminders": outbox.run_job("password_reminders"),
               "/dev/run/stale_requests": outbox.run_job("stale_requests"), "/dev/bounce": outbox.bounce,
-              "/dev/run/exports": outbox.run_job("exports")}
+              "/dev/run/exports": outbox.run_job("exports"),
+              "/dev/run/daily_digest": outbox.run_job("daily_digest"),
+              "/dev/run/weekly_recap": outbox.run_job("weekly_recap")}
     from devstack import invoices
 
     routes["/dev/invoices/send"] = invoices.send_route

@@ -73,12 +73,15 @@ def run_job(name: str):
     def route(request) -> tuple[int, dict, bytes]:
         from importlib import import_module
 
-        module = import_module({"housekeeping": "chalicelib.jobs.housekeeping",
-                                "password_reminders": "chalicelib.jobs.reminders",
-                                "stale_requests": "chalicelib.jobs.stale_requests",
-                                "exports": "devstack.queues"}[name])
+        target = {"housekeeping": "chalicelib.jobs.housekeeping",
+                  "password_reminders": "chalicelib.jobs.reminders",
+                  "stale_requests": "chalicelib.jobs.stale_requests",
+                  "exports": "devstack.queues:drain",
+                  "daily_digest": "chalicelib.jobs.digests:run_daily",
+                  "weekly_recap": "chalicelib.jobs.digests:run_weekly"}[name]
+        module_name, _, function = target.partition(":")
         with request.server.api_lock:
-            result = module.drain() if name == "exports" else module.run()
+            result = getattr(import_module(module_name), function or "run")()
             if request.server.on_change:
                 request.server.on_change()
         body = json.dumps({"job": name, "result": result}).encode()

@@ -112,3 +112,35 @@ def exports(event):
     from chalicelib.jobs import exports as job
 
     return {"built": job.handle([record.body for record in event])}
+    return job.handle(event.to_dict().get("Records", []))
+
+
+# Digests (issue 12): 05:00 UTC is 06:00 in Paris in winter, 07:00 in summer (EventBridge schedules run in UTC).
+@blueprint.schedule(Cron(0, 5, "*", "*", "?", "*"), name="daily_digest")
+@timed("daily_digest")
+def daily_digest(event):
+    from chalicelib.jobs import digest_fanout
+
+    return digest_fanout.start("daily")
+
+
+@blueprint.schedule(Cron(30, 5, "?", "*", "MON", "*"), name="weekly_recap")
+@timed("weekly_recap")
+def weekly_recap(event):
+    from chalicelib.jobs import digest_fanout
+
+    return digest_fanout.start("weekly")
+
+
+# One message per shard when a run fans out (infra/resources.json, ``DigestShardQueue``).
+DIGEST_QUEUE_PLACEHOLDER = "arn:aws:sqs:eu-west-3:000000000000:mon-compte-digest-shards-not-deployed"
+
+
+@blueprint.on_sqs_message(queue_arn=os.environ.get("DIGEST_QUEUE_ARN", DIGEST_QUEUE_PLACEHOLDER),
+                          name="digest_shard", batch_size=1)
+@timed("digest_shard")
+def digest_shard(event):
+    """One shard of a digest run (``jobs.digest_fanout``): a failure is retried by SQS, then parked."""
+    from chalicelib.jobs import digest_fanout
+
+    return digest_fanout.handle([record.body for record in event])

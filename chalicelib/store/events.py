@@ -14,7 +14,9 @@ the history item, the request step and the subject's feed item always; other rea
 transaction has room under DynamoDB's 100 items; those left over are returned, and ``commit`` writes them with
 BatchWriteItem right after the transaction (derived data: like the copies of a request, a reader's feed item may be
 missing if the process dies between the two; the history, which is the record, is in the transaction unless the change
-itself nearly fills it, which only a deactivation handing over dozens of structures can).
+itself nearly fills it, which only a deactivation handing over dozens of structures can). The digest marks
+(``store.digests``: the reader under its day's shard, the structure under its week's) go the same way as the other
+readers' feed items.
 """
 
 from datetime import UTC, datetime
@@ -75,6 +77,18 @@ def items_of(event: domain.Event) -> tuple[list[EventRecord], list[EventRecord]]
     return first + feeds[:1], feeds[1:]
 
 
+def _marks(events) -> list:
+    """The digest marks of ``events`` (``store.digests``), each key once: a transaction or a batch may not name one
+    item twice, and writing the same mark again changes nothing."""
+    from chalicelib.store import digests
+
+    unique = {}
+    for event in events:
+        for mark in digests.marks_of(event):
+            unique.setdefault((mark.pk, mark.sk), mark)
+    return list(unique.values())
+
+
 def _size(transaction) -> int:
     return sum(len(items) for items in (transaction._condition_check_items, transaction._delete_items,
                                         transaction._put_items, transaction._update_items))
@@ -87,6 +101,7 @@ def add(transaction, events) -> list[EventRecord]:
         first, rest = items_of(event)
         needed += first
         others += rest
+    others += _marks(events)  # in the transaction if it has room, else with the readers' feed items after it
     # The history, the request steps and the subjects' feeds first; a change so large that even they do not fit (a
     # deactivation handing over many structures) still goes through, its last event items right after it.
     fitting, rest = domain.chunks(needed + others, TRANSACTION_LIMIT - _size(transaction))
@@ -109,7 +124,7 @@ def save(events) -> None:
     for event in events:
         first, rest = items_of(event)
         items += first + rest
-    write_rest(items)
+    write_rest(items + _marks(events))
 
 
 def to_event(item: EventRecord) -> domain.Event:

@@ -1,0 +1,158 @@
+"""Daily digests and weekly recaps (guide §3, « Recevoir des notifications »): pure rules. Which shard a user or a
+structure falls in, which days and week a run reads, who gets a mail, how invoices are grouped by status and what a
+week's movements on a structure are.
+
+The jobs read only what they send: a reader's feed item also marks the reader under its day's shard, an event of a
+structure marks the structure under its week's shard (``store.digests``), so a run Queries those few keys and never
+every user."""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.domain import events
+from chalicelib.domain.accounts import ACTIVE
+
+# How long a day's or a week's marks are kept (TTL): long enough for a job that missed a few runs to catch up.
+MARKS_KEPT_FOR = timedelta(days=15)
+# A user's first digest tells at most what happened since the day before (older events were in its feed already).
+FIRST_DIGEST_LOOKBACK = timedelta(days=1)
+# At most so many events in one digest (the mail says how many more the feed holds).
+MAX_EVENTS = 50
+
+# The invoice event written by the invoices work (issue 12 point 1): its parameters are ``number``, ``status``,
+# ``amount``, ``service_id``, ``reason`` (optional) and ``date``, with ``structure_id`` on the event.
+INVOICE_STATUS = getattr(events, "INVOICE_STATUS", "INVOICE_STATUS")
+
+# Invoice lifecycle statuses (DOMAIN.md), in their order: a digest lists its groups so.
+INVOICE_STATUSES = ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION", "A_RECYCLER", "SUSPENDUE", "REJETEE",
+                    "SERVICE_FAIT", "MANDATEE", "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT")
+
+
+def shard(key: str, shards: int) -> int:
+    """The shard of a user or a structure: stable across processes and runs (not Python's salted ``hash``)."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") % shards
+
+
+def day_of(moment: datetime) -> str:
+    """The day (UTC) an event is filed under."""
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def week_of(moment: datetime) -> str:
+    """The week an event is filed under: its Monday (UTC)."""
+    day = moment.astimezone(UTC).date()
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
+def days_to_read(now: datetime) -> list[str]:
+    """A daily run reads the marks of yesterday and today: what happened since the previous run (at most a day ago)
+    and up to now. A user marked on both days is mailed once (its last digest record says what it was told)."""
+    today = now.astimezone(UTC).date()
+    return [(today - timedelta(days=1)).isoformat(), today.isoformat()]
+
+
+def previous_week(now: datetime) -> tuple[str, datetime, datetime]:
+    """The week a Monday's recap tells: its Monday's key, and its bounds [Monday 00:00, next Monday 00:00) in UTC."""
+    today = now.astimezone(UTC).date()
+    monday = today - timedelta(days=today.weekday() + 7)
+    start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
+    return monday.isoformat(), start, start + timedelta(days=7)
+
+
+def gets_mail(profile) -> bool:
+    """Notifications ticked, an active account, a contact address that does not bounce (the mailer's mark)."""
+    return (profile is not None and bool(profile.notifications) and profile.status == ACTIVE
+            and not getattr(profile, "contact_bounces", False))
+
+
+@dataclass
+class InvoiceGroup:
+    status: str
+    invoices: list[dict] = field(default_factory=list)  # the latest state of each invoice, newest first
+
+
+def invoice_groups(invoice_events: list[events.Event]) -> list[InvoiceGroup]:
+    """Invoices by their latest status (one invoice moved twice in a day shows once, at its newest status), the groups
+    in lifecycle order; an unknown status comes last rather than being dropped."""
+    latest: dict[tuple, events.Event] = {}
+    for event in sorted(invoice_events, key=lambda e: e.at):
+        latest[(event.structure_id, event.params.get("number"))] = event
+    groups: dict[str, InvoiceGroup] = {}
+    for event in sorted(latest.values(), key=lambda e: e.at, reverse=True):
+        status = event.params.get("status", "")
+        groups.setdefault(status, InvoiceGroup(status)).invoices.append(
+            {**event.params, "structure_id": event.structure_id, "at": event.at})
+    order = {status: index for index, status in enumerate(INVOICE_STATUSES)}
+    return sorted(groups.values(), key=lambda g: (order.get(g.status, len(order)), g.status))
+
+
+@dataclass
+class Digest:
+    events: list[events.Event]  # other events, newest first
+    invoices: list[InvoiceGroup]
+    more: int = 0  # events left out past MAX_EVENTS
+
+    @property
+    def empty(self) -> bool:
+        return not self.events and not self.invoices
+
+
+def digest(feed: list[events.Event]) -> Digest:
+    invoices = [e for e in feed if e.kind == INVOICE_STATUS]
+    others = sorted((e for e in feed if e.kind != INVOICE_STATUS), key=lambda e: e.at, reverse=True)
+    return Digest(others[:MAX_EVENTS], invoice_groups(invoices), max(len(others) - MAX_EVENTS, 0))
+
+
+# Weekly recap ------------------------------------------------------------------------------------------------------
+
+ATTACHED = frozenset({events.MEMBERSHIP_VALIDATED, events.MEMBERSHIP_ADDED})
+LEFT = frozenset({events.MEMBERSHIP_DELETED, events.MEMBERSHIP_WITHDRAWN})
+DECIDED = frozenset({events.MEMBERSHIP_VALIDATED, events.MEMBERSHIP_REFUSED, events.SUBSCRIPTION_VALIDATED,
+                     events.SUBSCRIPTION_REFUSED})
+SUBSCRIPTIONS = frozenset({events.SUBSCRIPTION_VALIDATED, events.SUBSCRIPTION_REMOVED, events.STRUCTURE_SPACE_SET,
+                           events.STRUCTURE_SPACE_REMOVED})
+
+IN_RECAP = ATTACHED | LEFT | DECIDED | SUBSCRIPTIONS | {INVOICE_STATUS}
+
+
+def in_recap(kind: str) -> bool:
+    """Whether an event of ``kind`` is a movement a structure's weekly recap tells (so marks the structure's week)."""
+    return kind in IN_RECAP
+
+
+@dataclass
+class Recap:
+    attached: list[events.Event]
+    left: list[events.Event]
+    decided: list[events.Event]
+    subscriptions: list[events.Event]
+    invoices: list[dict]  # {"status", "count", "amount"} in lifecycle order
+
+    @property
+    def empty(self) -> bool:
+        return not (self.attached or self.left or self.decided or self.subscriptions or self.invoices)
+
+
+def _amount(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def recap(history: list[events.Event]) -> Recap:
+    """A structure's week from its history: who joined and left, the requests decided, the subscriptions changed,
+    and the invoices that reached each status (counted once per invoice, at its latest status of the week)."""
+    ordered = sorted(history, key=lambda e: e.at)
+    counts = []
+    for group in invoice_groups([e for e in ordered if e.kind == INVOICE_STATUS]):
+        counts.append({"status": group.status, "count": len(group.invoices),
+                       "amount": round(sum(_amount(i.get("amount")) for i in group.invoices), 2)})
+    return Recap([e for e in ordered if e.kind in ATTACHED], [e for e in ordered if e.kind in LEFT],
+                 [e for e in ordered if e.kind in DECIDED], [e for e in ordered if e.kind in SUBSCRIPTIONS], counts)
+
+
+
+def first_cursor(now: datetime) -> datetime:
+    return now - FIRST_DIGEST_LOOKBACK

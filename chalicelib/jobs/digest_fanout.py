@@ -1,0 +1,64 @@
+"""Where a digest run happens: in the scheduled invocation itself, or, when a queue is configured
+(``DIGEST_QUEUE_URL``), one SQS message per shard so that each shard gets its own Lambda run.
+
+The bench (``scripts/bench_digests.py``) says when fanning out is needed: about 2 DynamoDB requests per mail, so a
+run of 100,000 mails does not fit in one 15-minute Lambda run; a shard of 1/16 of them does. A shard's run is
+idempotent (``jobs.digests``), so SQS redelivering a message sends nothing twice.
+"""
+
+import json
+import logging
+
+from chalicelib import settings
+from chalicelib.domain import clock
+
+log = logging.getLogger(__name__)
+
+JOBS = ("daily", "weekly")
+
+
+def _run(job: str, shards=None, now=None) -> dict:
+    from chalicelib.jobs import digests
+
+    return (digests.run_daily if job == "daily" else digests.run_weekly)(shards, now=now)
+
+
+def start(job: str) -> dict:
+    """Run ``job`` now, or hand its shards to the queue: the messages carry the run's moment, so that a shard run
+    later reads the same day or week."""
+    queue_url = settings.digest_queue_url()
+    if not queue_url:
+        return _run(job)
+    import boto3
+
+    client = boto3.client("sqs")
+    moment = clock.now().isoformat()
+    shards = list(range(settings.digest_shards()))
+    for start_index in range(0, len(shards), 10):
+        client.send_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(shard), "MessageBody": json.dumps({"job": job, "shard": shard, "at": moment})}
+            for shard in shards[start_index:start_index + 10]])
+    log.info("%s digest fanned out over %d shards", job, len(shards))
+    return {"fanned_out": len(shards)}
+
+
+def handle(bodies: list[str]) -> dict:
+    """Run the shard each message names. A message that cannot be read is logged and dropped (retrying it would not
+    make it readable)."""
+    from datetime import datetime
+
+    totals: dict[str, int] = {}
+    for body in bodies:
+        try:
+            message = json.loads(body)
+            job, shard = message["job"], int(message["shard"])
+            moment = datetime.fromisoformat(message["at"])
+            if job not in JOBS or not 0 <= shard < settings.digest_shards():
+                raise ValueError(job)
+        except (ValueError, KeyError, TypeError):
+            log.error("digest shard message unreadable, dropped")
+            continue
+        result = _run(job, [shard], moment)  # the run's day or week, whenever SQS delivers the message
+        for key, value in result.items():
+            totals[key] = totals.get(key, 0) + value
+    return totals
