@@ -184,8 +184,7 @@ def _recap_structure(structure_id, week, start, end, now, counts: Counter, after
     found = {}
     for chunk in _chunks([m.user_id for m in managers], BATCH):
         found.update(digests.profiles_and_records(chunk, record_sk))
-    structure_name = next((e.params.get("structure") for e in reversed(history) if e.params.get("structure")),
-                          structure_id)
+    structure_name = managers[0].designation if managers else structure_id  # the rattachement copies the name
     for manager in managers:
         profile, period, _ = found.get(manager.user_id, (None, None, None))
         if period is not None and period >= week:

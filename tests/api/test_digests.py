@@ -1,0 +1,267 @@
+"""Daily digest and weekly recap (issue 12, points 2 and 3): the jobs read only the day's and the week's sharded marks,
+mail each concerned user once at its contact address, skip who must get nothing, survive a crash half-way, and cost
+about two DynamoDB requests per mail.
+
+Invoice events (kind ``INVOICE_STATUS``, issue 12 point 1, written by the invoices work) are written here directly
+through ``store.events`` with the agreed parameters."""
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from chalicelib.domain import clock
+from chalicelib.domain import digests as rules
+from chalicelib.domain import events as event_rules
+from chalicelib.domain.accounts import INACTIVE
+from chalicelib.jobs import digests as job
+from chalicelib.store import accounts
+from chalicelib.store import events as event_store
+from tests.api.conftest import NOW, login, sent_mails, table_items
+from tests.api.test_events import ask, decide
+from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, structure_id, user_id
+
+NEXT_MORNING = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
+NEXT_MONDAY = datetime(2026, 11, 30, 5, 30, tzinfo=UTC)
+
+
+def invoice(readers, structure, number, status, service="MOBURB", amount="1200.50", reason=None, at=NOW):
+    """An invoice status event as the invoices work writes it (test helper, not the kind's definition)."""
+    params = {"number": number, "status": status, "amount": amount, "service_id": service, "date": "2026-11-26"}
+    if reason:
+        params["reason"] = reason
+    event = event_rules.Event(rules.INVOICE_STATUS, at, secrets.token_hex(8), None, None, structure, params, reason,
+                              tuple(readers))
+    event_store.save([event])
+    return event
+
+
+DIGEST_SUBJECTS = ("Chorus Pro : votre résumé", "Chorus Pro: your summary", "Chorus Pro : la semaine",
+                   "Chorus Pro: the week")
+
+
+def digest_mails() -> list:
+    """The digests and recaps sent (the changes a test makes send their own mails too)."""
+    return [m for m in sent_mails() if subject(m).startswith(DIGEST_SUBJECTS)]
+
+
+def subject(mail) -> str:
+    return mail["Subject"].strip()  # a long subject is folded after "Subject:"
+
+
+def mails_to(address) -> list:
+    return [m for m in digest_mails() if m["To"] == address]
+
+
+def text_of(mail) -> str:
+    return mail.get_body(("plain",)).get_content()
+
+
+def html_of(mail) -> str:
+    return mail.get_body(("html",)).get_content()
+
+
+def contact(login_name) -> str:
+    return accounts.get_profile(user_id(login_name)).contact_email
+
+
+def set_profile(login_name, **changes):
+    profile = accounts.get_profile(user_id(login_name))
+    accounts.update_profile(profile.user_id, profile.version, changes)
+
+
+@pytest.fixture
+def menuiserie(client):
+    return structure_id(client, login(client, PAUL), "menuiserie")
+
+
+@pytest.fixture
+def renovation(client):
+    return structure_id(client, login(client, PAUL), "*habitat*")
+
+
+# --- marks --------------------------------------------------------------------------------------------------------
+
+def test_a_feed_item_marks_its_reader_under_the_days_shard_once(client, menuiserie):
+    julie = user_id(JULIE)
+    invoice([julie], menuiserie, "F-1", "DEPOSEE")
+    invoice([julie], menuiserie, "F-2", "DEPOSEE")
+    marks = [i for i in table_items() if i["pk"]["S"].startswith("DIGEST#")]
+    shard = rules.shard(julie, 16)
+    assert [(m["pk"]["S"], m["sk"]["S"]) for m in marks] == [(f"DIGEST#2026-11-27#{shard}", julie)]
+    assert int(marks[0]["expires_at"]["N"]) > NOW.timestamp()
+    weeks = [i for i in table_items() if i["pk"]["S"].startswith("RECAP#")]
+    assert [(w["pk"]["S"], w["sk"]["S"]) for w in weeks] == [
+        (f"RECAP#2026-11-23#{rules.shard(menuiserie, 16)}", menuiserie)]
+
+
+def test_a_request_marks_the_requester_and_the_managers(client, renovation):
+    ask(client, login(client, JULIE), renovation)
+    marked = {i["sk"]["S"] for i in table_items() if i["pk"]["S"].startswith("DIGEST#2026-11-27#")}
+    assert marked == {user_id(JULIE), user_id(PAUL)}
+    # a request asked is not yet a movement of the structure's week: its decision is
+    assert not [i for i in table_items() if i["pk"]["S"].startswith("RECAP#")]
+
+
+# --- daily digest -------------------------------------------------------------------------------------------------
+
+def test_the_daily_digest_mails_each_concerned_user_once_with_its_invoices_by_status(client, menuiserie, renovation):
+    julie = user_id(JULIE)
+    ask(client, login(client, JULIE), renovation)
+    invoice([julie], menuiserie, "F-100", "DEPOSEE")
+    invoice([julie], menuiserie, "F-101", "DEPOSEE")
+    invoice([julie], menuiserie, "F-101", "REJETEE", reason="Montant <b>erroné</b>", at=NOW + timedelta(hours=1))
+    invoice([julie], menuiserie, "F-102", "MISE_EN_PAIEMENT")
+    clock.set_now(NEXT_MORNING)
+    assert job.run_daily() == {"sent": 2}
+    (mail,) = mails_to(contact(JULIE))
+    assert subject(mail) == "Chorus Pro : votre résumé du 28/11/2026"
+    text = text_of(mail)
+    assert "Julie LEROY a demandé un rattachement à Rénovation Habitat." in text
+    # groups in lifecycle order, an invoice once at its latest status, the reason told
+    assert text.index("Déposée (1)") < text.index("Rejetée (1)") < text.index("Mise en paiement (1)")
+    assert text.count("F-101") == 1 and "motif : Montant <b>erroné</b>" in text
+    html = html_of(mail)
+    assert "Montant &lt;b&gt;erroné&lt;/b&gt;" in html and "<b>" not in html  # autoescaped
+    assert 'href="' in html and "/accueil.html" in html
+    (paul_mail,) = mails_to(contact(PAUL))
+    assert "Julie LEROY a demandé un rattachement" in text_of(paul_mail) and "F-10" not in text_of(paul_mail)
+    assert not mails_to(contact(MARC)) and not mails_to(contact(CLAIRE))
+    # twice the same day: nothing more
+    assert job.run_daily() == {"already_sent": 2}
+    assert len(digest_mails()) == 2
+    # the next day, only what is new since
+    invoice([julie], menuiserie, "F-103", "DEPOSEE", at=NEXT_MORNING + timedelta(hours=2))
+    clock.set_now(NEXT_MORNING + timedelta(days=1))
+    assert job.run_daily()["sent"] == 1
+    latest = mails_to(contact(JULIE))[-1]
+    assert "F-103" in text_of(latest) and "F-101" not in text_of(latest) and "Rénovation" not in text_of(latest)
+
+
+def test_the_digest_is_in_the_users_language(client, menuiserie):
+    set_profile(JULIE, language="EN")
+    invoice([user_id(JULIE)], menuiserie, "F-7", "SUSPENDUE", reason="Pièce manquante")
+    clock.set_now(NEXT_MORNING)
+    job.run_daily()
+    (mail,) = mails_to(contact(JULIE))
+    assert subject(mail) == "Chorus Pro: your summary of 28/11/2026"
+    assert "Suspended (1)" in text_of(mail) and "Invoice F-7" in text_of(mail)
+
+
+@pytest.mark.parametrize("change", [{"notifications": False}, {"status": INACTIVE}])
+def test_no_digest_for_notifications_off_or_a_deactivated_account(client, menuiserie, change):
+    set_profile(JULIE, **change)
+    invoice([user_id(JULIE), user_id(MARC)], menuiserie, "F-9", "REJETEE", reason="Doublon")
+    clock.set_now(NEXT_MORNING)
+    assert job.run_daily() == {"sent": 1, "not_mailed": 1}
+    assert not mails_to(contact(JULIE)) and len(mails_to(contact(MARC))) == 1
+
+
+def test_two_users_of_one_structure_see_only_their_services_invoices(client, menuiserie):
+    julie, marc = user_id(JULIE), user_id(MARC)
+    invoice([julie], menuiserie, "MOB-1", "DEPOSEE", service="MOBURB", amount="10")
+    invoice([marc], menuiserie, "MEU-1", "DEPOSEE", service="MEUBLES", amount="20")
+    clock.set_now(NEXT_MORNING)
+    assert job.run_daily() == {"sent": 2}
+    julie_mail, marc_mail = text_of(mails_to(contact(JULIE))[0]), text_of(mails_to(contact(MARC))[0])
+    assert "MOB-1" in julie_mail and "MEU-1" not in julie_mail
+    assert "MEU-1" in marc_mail and "MOB-1" not in marc_mail
+
+
+def test_a_run_stopped_half_way_then_run_again_sends_every_mail_once(client, menuiserie):
+    readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
+    invoice(readers, menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+
+    def crash(sent):
+        if sent == 2:
+            raise job.Interrupted()
+
+    with pytest.raises(job.Interrupted):
+        job.run_daily(after_mail=crash)
+    assert len(digest_mails()) == 2
+    assert job.run_daily() == {"already_sent": 2, "sent": 2}
+    assert sorted(m["To"] for m in digest_mails()) == sorted(contact(who) for who in (PAUL, JULIE, MARC, CLAIRE))
+    assert job.run_daily() == {"already_sent": 4}
+
+
+def test_the_daily_digest_costs_about_two_requests_per_mail(client, menuiserie, monkeypatch, dynamodb_calls):
+    monkeypatch.setenv("DIGEST_SHARDS", "2")
+    readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
+    for number in range(5):
+        invoice(readers, menuiserie, f"F-{number}", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+    dynamodb_calls.clear()
+    assert job.run_daily() == {"sent": 4}
+    fixed = [c for c in dynamodb_calls if c == "BatchGetItem"]
+    # 2 shards x 2 days of marks, each shard's users in one batch read, then per mail its feed and its record
+    assert dynamodb_calls.count("Query") == 2 * 2 + 4
+    assert 1 <= len(fixed) <= 2
+    writes = [c for c in dynamodb_calls if c in ("PutItem", "TransactWriteItems")]
+    assert len(writes) == 4
+    assert len(dynamodb_calls) == 4 + len(fixed) + 4 * 2
+
+
+# --- weekly recap -------------------------------------------------------------------------------------------------
+
+def test_the_weekly_recap_tells_each_manager_its_structures_movements(client, menuiserie, renovation):
+    paul = login(client, PAUL)
+    ask(client, login(client, JULIE), renovation)
+    decide(client, paul, renovation, JULIE, "VALIDER")
+    invoice([user_id(JULIE)], menuiserie, "F-1", "REJETEE", amount="100", reason="Doublon")
+    invoice([user_id(JULIE)], menuiserie, "F-2", "REJETEE", amount="50.5")
+    invoice([user_id(JULIE)], menuiserie, "F-3", "MISE_EN_PAIEMENT", amount="10")
+    clock.set_now(NEXT_MONDAY)
+    # Paul for both structures, Marc (secondary acting as manager) for Menuiserie; Julie and Claire nothing
+    assert job.run_weekly() == {"sent": 3}
+    paul_mails = {subject(m): text_of(m) for m in mails_to(contact(PAUL))}
+    renovation_text = paul_mails["Chorus Pro : la semaine du 23/11/2026 sur Rénovation Habitat"]
+    assert "Utilisateurs rattachés (1)" in renovation_text and "Demandes traitées (1)" in renovation_text
+    assert f"/historique.html?id={renovation}" in renovation_text
+    menuiserie_text = next(t for s, t in paul_mails.items() if s != "Chorus Pro : la semaine du 23/11/2026 sur "
+                                                                      "Rénovation Habitat")
+    assert "Rejetée : 2 factures, 150.5 €" in menuiserie_text
+    assert "Mise en paiement : 1 facture, 10.0 €" in menuiserie_text
+    assert len(mails_to(contact(MARC))) == 1
+    assert not mails_to(contact(JULIE)) and not mails_to(contact(CLAIRE))
+    assert job.run_weekly() == {"already_sent": 3}
+    assert len(digest_mails()) == 3
+
+
+def test_the_weekly_recap_reads_only_structures_that_moved(client, menuiserie, dynamodb_calls, monkeypatch):
+    monkeypatch.setenv("DIGEST_SHARDS", "4")
+    invoice([user_id(JULIE)], menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MONDAY)
+    dynamodb_calls.clear()
+    assert job.run_weekly() == {"sent": 2}
+    # 4 shard Queries, the structure's week of history and its members, one batch read, a write per mail
+    assert dynamodb_calls.count("Query") == 4 + 2
+    assert dynamodb_calls.count("BatchGetItem") == 1
+    assert len([c for c in dynamodb_calls if c in ("PutItem", "TransactWriteItems")]) == 2
+
+
+# --- fan-out ------------------------------------------------------------------------------------------------------
+
+def test_a_run_fans_out_one_message_per_shard_and_each_shard_sends_its_users(client, menuiserie, monkeypatch):
+    import boto3
+
+    from chalicelib.jobs import digest_fanout
+
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="digest-shards-test")["QueueUrl"]
+    monkeypatch.setenv("DIGEST_QUEUE_URL", url)
+    monkeypatch.setenv("DIGEST_SHARDS", "4")
+    readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
+    invoice(readers, menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+    assert digest_fanout.start("daily") == {"fanned_out": 4}
+    bodies = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        bodies += [m["Body"] for m in batch]
+        sqs.delete_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
+    assert len(bodies) == 4 and not digest_mails()
+    clock.set_now(NEXT_MORNING + timedelta(minutes=5))
+    assert digest_fanout.handle(bodies + ["not json"]) == {"sent": 4}
+    assert digest_fanout.handle(bodies) == {"already_sent": 4}  # SQS delivering again sends nothing
+    assert len(digest_mails()) == 4
