@@ -74,6 +74,7 @@ bench: $(VENV_STAMP)
 	$(PY) scripts/bench_search.py
 	$(PY) scripts/bench_spaces.py
 	$(PY) scripts/bench_attachments.py
+	$(PY) scripts/bench_digests.py --scale $${DIGEST_BENCH_SCALE:-0.01}
 	$(PY) scripts/page_weight.py
 
 # Deployment to AWS (real credentials from the usual AWS settings). Route (b): the resources stack from infra/, its

@@ -199,7 +199,8 @@ def _recap_structure(structure_id, week, start, end, now, counts: Counter, after
             "week": week, "structure": structure_name, "structure_id": structure_id,
             "attached": _lines(recap.attached, language), "left": _lines(recap.left, language),
             "decided": _lines(recap.decided, language), "subscriptions": _lines(recap.subscriptions, language),
-            "invoices": [{**row, "label": STATUS_LABELS[language].get(row["status"], row["status"])}
+            "invoices": [{**row, "amount": f"{row['amount']:.2f}",
+                          "label": STATUS_LABELS[language].get(row["status"], row["status"])}
                          for row in recap.invoices],
             "history_link": f"{settings.portal_url()}/historique.html?id={structure_id}",
         }

@@ -220,8 +220,8 @@ def test_the_weekly_recap_tells_each_manager_its_structures_movements(client, me
     assert f"/historique.html?id={renovation}" in renovation_text
     menuiserie_text = next(t for s, t in paul_mails.items() if s != "Chorus Pro : la semaine du 23/11/2026 sur "
                                                                       "Rénovation Habitat")
-    assert "Rejetée : 2 factures, 150.5 €" in menuiserie_text
-    assert "Mise en paiement : 1 facture, 10.0 €" in menuiserie_text
+    assert "Rejetée : 2 factures, 150.50 €" in menuiserie_text
+    assert "Mise en paiement : 1 facture, 10.00 €" in menuiserie_text
     assert len(mails_to(contact(MARC))) == 1
     assert not mails_to(contact(JULIE)) and not mails_to(contact(CLAIRE))
     assert job.run_weekly() == {"already_sent": 3}

@@ -1,0 +1,213 @@
+"""The daily digest at the issue's size: 100,000 users and 1,000,000 invoice events in a day (``--scale`` to run a
+fraction: 0.02 is 2,000 users and 20,000 events). Figures, not assertions.
+
+Runs against moto in-process (``mock_aws``), not the local stack's server: the items are generated with the store's
+own item builders (feed item, history item, the readers' day marks, the structures' week marks) and written with
+BatchWriteItem (25 items a request), not through the API. Then the job runs as the schedule would
+(``jobs.digests.run_daily``) and the script prints the DynamoDB requests per mail (counted at botocore, by operation),
+the time per 1,000 mails, and the projection for one Lambda run (15 minutes) with DynamoDB's latency rather than
+moto's: above what one run can send, the job must fan out one shard per SQS message (``jobs.digest_fanout``, queue
+``DigestShardQueue``), which it does when ``DIGEST_QUEUE_URL`` is set.
+"""
+
+import argparse
+import math
+import os
+import secrets
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+USERS, EVENTS = 100_000, 1_000_000
+USERS_PER_STRUCTURE = 10
+LAMBDA_SECONDS = 15 * 60
+DAY = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+RUN_AT = datetime(2026, 11, 28, 5, 0, tzinfo=UTC)
+
+
+def partition_queries() -> None:
+    """moto answers a base-table Query by sorting the whole table; DynamoDB reads the one partition. The bench reads
+    the partition so (the answer is the same) that its time grows with what the job reads, as in the cloud."""
+    from moto.dynamodb.models.table import Table
+
+    original = Table.query
+
+    def query(self, hash_key, *args, **kwargs):
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        if index_name is not None or hash_key is None or not self.range_key_attr:
+            return original(self, hash_key, *args, **kwargs)
+        partition = self.items.get(hash_key, {})
+        self.all_items = lambda: sorted(partition.values(), key=lambda item: item.range_key)
+        try:
+            return original(self, hash_key, *args, **kwargs)
+        finally:
+            del self.all_items
+
+    Table.query = query
+
+
+def timed_requests(calls: Counter, timer: dict):
+    """Count DynamoDB requests by operation and time every AWS call (moto's work, not the job's)."""
+    import botocore.client
+
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(self, operation_name, api_params):
+        started = time.perf_counter()
+        try:
+            return original(self, operation_name, api_params)
+        finally:
+            service = self.meta.service_model.service_name
+            timer[service] = timer.get(service, 0.0) + time.perf_counter() - started
+            if service == "dynamodb":
+                calls[operation_name] += 1
+
+    botocore.client.BaseClient._make_api_call = counting
+
+
+def write_all(client, table: str, items) -> int:
+    """BatchWriteItem, 25 items a request (unprocessed ones sent again); how many requests."""
+    requests, batch = 0, []
+
+    def flush(batch):
+        nonlocal requests
+        pending = {table: [{"PutRequest": {"Item": item}} for item in batch]}
+        while pending:
+            requests += 1
+            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or None
+
+    for item in items:
+        batch.append(item)
+        if len(batch) == 25:
+            flush(batch)
+            batch = []
+    if batch:
+        flush(batch)
+    return requests
+
+
+def profiles(count: int):
+    from chalicelib.domain.accounts import ACTIVE
+    from chalicelib.store.models import PROFILE_SK, UserProfile, user_pk
+
+    for index in range(count):
+        user_id = f"u{index:07d}"
+        yield UserProfile(
+            user_pk(user_id), PROFILE_SK, user_id=user_id, login=f"{user_id}@example.fr",
+            contact_email=f"contact.{user_id}@example.fr", last_name=f"NOM{index}", first_name="Prénom",
+            address_line1="1 rue", city="Paris", country="FR", language="EN" if index % 5 == 0 else "FR",
+            notifications=index % 20 != 0,  # one in twenty has notifications off
+            status=ACTIVE, created_at=DAY - timedelta(days=400), password_changed_at=DAY - timedelta(days=10),
+            secret_question="Q", version=1).serialize()
+
+
+def invoice_items(users: int, events: int):
+    """Each invoice event as the store writes it: its history item and its reader's feed item; then the marks
+    (each reader and structure once, as the store's de-duplication within a change and idempotent PutItem give)."""
+    from chalicelib.domain import digests as rules
+    from chalicelib.domain import events as event_rules
+    from chalicelib.store import digests as digest_store
+    from chalicelib.store import events as event_store
+
+    statuses = rules.INVOICE_STATUSES
+    marks = {}
+    for index in range(events):
+        reader = f"u{index % users:07d}"
+        structure = f"s{(index % users) // USERS_PER_STRUCTURE:06d}"
+        at = DAY + timedelta(seconds=index * 50_000 // events)
+        params = {"number": f"F{index:08d}", "status": statuses[index % len(statuses)], "amount": "123.45",
+                  "service_id": "SRV", "date": "2026-11-26"}
+        event = event_rules.Event(rules.INVOICE_STATUS, at, secrets.token_hex(8), None, None, structure, params,
+                                  "Motif" if params["status"] == "REJETEE" else None, (reader,))
+        first, rest = event_store.items_of(event)
+        for item in first + rest:
+            yield item.serialize()
+        for mark in digest_store.marks_of(event):
+            marks.setdefault((mark.pk, mark.sk), mark)
+    for mark in marks.values():
+        yield mark.serialize()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of 100,000 users / 1,000,000 events")
+    parser.add_argument("--latency-ms", type=float, default=8.0,
+                        help="DynamoDB's time per request from a Lambda, for the projection")
+    parser.add_argument("--shards", type=int, default=16)
+    arguments = parser.parse_args()
+    users, events = max(int(USERS * arguments.scale), 1), max(int(EVENTS * arguments.scale), 1)
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-3")
+    os.environ["DIGEST_SHARDS"] = str(arguments.shards)
+    os.environ.pop("DIGEST_QUEUE_URL", None)
+    import logging
+
+    logging.disable(logging.INFO)
+    from moto import mock_aws
+
+    partition_queries()
+    with mock_aws():
+        import boto3
+
+        from devstack.resources import create_resources
+
+        os.environ.update(create_resources())
+        from devstack.aws import moto_table
+
+        # moto copies the whole table into the stream on each write; nothing reads a stream here (as in the API tests)
+        moto_table(os.environ["TABLE_NAME"]).stream_shard = None
+        from chalicelib.domain import clock
+        from chalicelib.jobs import digests as job
+
+        client, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
+        started = time.perf_counter()
+        writes = write_all(client, table, profiles(users))
+        writes += write_all(client, table, invoice_items(users, events))
+        generated = time.perf_counter() - started
+        print(f"digest bench (moto in-process, --scale {arguments.scale}): {users:,} users, {events:,} invoice "
+              f"events in a day, {arguments.shards} shards; generated with {writes:,} BatchWriteItem requests in "
+              f"{generated:.0f} s")
+
+        calls, timer = Counter(), {}
+        timed_requests(calls, timer)
+        clock.set_now(RUN_AT)
+        started = time.perf_counter()
+        result = job.run_daily()
+        elapsed = time.perf_counter() - started
+        mails = result.get("sent", 0)
+        requests = sum(calls.values())
+        per_mail = requests / max(mails, 1)
+        seconds_per_mail = elapsed / max(mails, 1)
+        print(f"run: {dict(result)} in {elapsed:.1f} s")
+        print(f"DynamoDB requests: {requests:,} ({dict(calls)}), {per_mail:.3f} per mail "
+              f"(reads {(calls['Query'] + calls['BatchGetItem']) / max(mails, 1):.3f}, "
+              f"writes {(requests - calls['Query'] - calls['BatchGetItem']) / max(mails, 1):.3f})")
+        own = elapsed - sum(timer.values())  # the job's own work: reading items, rendering, building mails
+        print(f"time per 1,000 mails: {seconds_per_mail * 1000:.1f} s on moto, of which the job's own "
+              f"{own / max(mails, 1) * 1000:.1f} s (the rest is moto: " + ", ".join(
+                  f"{service} {seconds:.1f} s" for service, seconds in timer.items()) + ")")
+        # Projection: the job's own time plus DynamoDB's latency for each request, one after the other as the job
+        # makes them (SES: a mail is an item of the outbox, in the record's write, once the mailer is there).
+        projected = own / max(mails, 1) + per_mail * arguments.latency_ms / 1000
+        full_mails = mails / arguments.scale if arguments.scale else mails
+        capacity = LAMBDA_SECONDS / projected
+        print(f"projection: {projected * 1000:.1f} ms per mail at {arguments.latency_ms:.0f} ms per request; one "
+              f"Lambda run (15 min) sends about {capacity:,.0f} mails; the full day has about {full_mails:,.0f}")
+        if full_mails > capacity:
+            needed = math.ceil(full_mails / capacity)
+            print(f"=> above one run: the job fans out one shard per SQS message (DIGEST_QUEUE_URL, "
+                  f"jobs.digest_fanout): {needed} run(s) needed at least, {arguments.shards} shards of about "
+                  f"{full_mails / arguments.shards:,.0f} mails each ({full_mails / arguments.shards * projected:.0f} s "
+                  f"per shard run)" + ("" if full_mails / arguments.shards <= capacity else
+                                       ": MORE SHARDS NEEDED (--shards / DIGEST_SHARDS)"))
+        else:
+            print("=> one Lambda run is enough: no fan-out needed at this size")
+
+
+if __name__ == "__main__":
+    main()
