@@ -265,3 +265,34 @@ def test_a_run_fans_out_one_message_per_shard_and_each_shard_sends_its_users(cli
     assert digest_fanout.handle(bodies + ["not json"]) == {"sent": 4}
     assert digest_fanout.handle(bodies) == {"already_sent": 4}  # SQS delivering again sends nothing
     assert len(digest_mails()) == 4
+
+
+def test_with_a_mailer_that_queues_in_the_transaction_the_mail_and_the_record_go_together(client, menuiserie,
+                                                                                          monkeypatch):
+    """The mailer's ``sender.queue(transaction, ...)``: the outbox item and the digest record in one
+    TransactWriteItems, so a crash between them cannot lose a mail nor send one twice."""
+    from chalicelib.mail import sender
+    from chalicelib.store.models import JobMark
+
+    def queue(transaction, name, recipient, context):
+        transaction.save(JobMark(f"TESTMAIL#{recipient.user_id}", name, day=context["day"]))
+
+    monkeypatch.setattr(sender, "queue", queue, raising=False)
+    readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
+    invoice(readers, menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+
+    def queued():
+        return sorted(i["pk"]["S"] for i in table_items() if i["pk"]["S"].startswith("TESTMAIL#"))
+
+    def crash(sent):
+        if sent == 1:
+            raise job.Interrupted()
+
+    with pytest.raises(job.Interrupted):
+        job.run_daily(after_mail=crash)
+    assert len(queued()) == 1
+    assert job.run_daily() == {"already_sent": 1, "sent": 3}
+    assert job.run_daily() == {"already_sent": 4}
+    assert queued() == sorted(f"TESTMAIL#{reader}" for reader in readers)
+    assert not digest_mails()  # nothing sent directly: the outbox does it
