@@ -157,6 +157,17 @@ def test_no_digest_for_notifications_off_or_a_deactivated_account(client, menuis
     assert not mails_to(contact(JULIE)) and len(mails_to(contact(MARC))) == 1
 
 
+def test_no_digest_to_a_bouncing_contact_address(client, menuiserie):
+    from chalicelib.domain.mails import BOUNCE
+    from chalicelib.store import outbox
+
+    assert outbox.mark_contact_bounce(user_id(JULIE), contact(JULIE), BOUNCE, NOW)
+    invoice([user_id(JULIE), user_id(MARC)], menuiserie, "F-9", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+    assert job.run_daily() == {"sent": 1, "not_mailed": 1}
+    assert not mails_to(contact(JULIE)) and len(mails_to(contact(MARC))) == 1
+
+
 def test_two_users_of_one_structure_see_only_their_services_invoices(client, menuiserie):
     julie, marc = user_id(JULIE), user_id(MARC)
     invoice([julie], menuiserie, "MOB-1", "DEPOSEE", service="MOBURB", amount="10")
