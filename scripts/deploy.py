@@ -52,6 +52,7 @@ POLICY = "AccountDataPolicy"
 STREAM_OUTPUT = "AccountTableStreamArn"
 FEEDBACK_OUTPUT = "MailFeedbackQueueArn"  # read by @on_sqs_message when Chalice loads the app, as the stream's ARN
 EXPORTS_QUEUE_OUTPUT = "ExportsQueueArn"
+DIGEST_QUEUE_OUTPUT = "DigestShardQueueArn"  # the digests' fan-out per shard (@on_sqs_message, as above)
 INVOICE_QUEUE_OUTPUT = "InvoiceStatusQueueArn"  # read by @on_sqs_message when Chalice loads the app, as the stream's
 NOT_CREATED = "not-created-in-rehearsal"
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -219,6 +220,7 @@ def stage_settings(source: Path, outputs: dict[str, str]) -> tuple[dict, dict]:
     # ``@on_sqs_message`` of the exports job reads it when Chalice loads the app, as the stream's ARN above.
     variables["EXPORTS_QUEUE_ARN"] = outputs.get(EXPORTS_QUEUE_OUTPUT, NOT_CREATED)
     variables["INVOICE_STATUS_QUEUE_ARN"] = outputs.get(INVOICE_QUEUE_OUTPUT, NOT_CREATED)
+    variables["DIGEST_QUEUE_ARN"] = outputs.get(DIGEST_QUEUE_OUTPUT, NOT_CREATED)
     policy = resolve(template["Resources"][POLICY]["Properties"]["PolicyDocument"], outputs)
     # What Chalice's generated policy gives every function: its own logs.
     policy["Statement"].append({

@@ -35,7 +35,7 @@ def test_the_resources_stack_leaves_chalice_its_own_and_waits_for_the_rest_api(t
     assert "AccountDataPolicy" not in resources
     assert set(resources) == set(merge) - {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests",
                                            "TableChanges", "MailFeedback", "Exports", "InvoiceStatuses",
-                                           "MembershipEnds",
+                                           "MembershipEnds", "DailyDigest", "WeeklyRecap", "DigestShard",
                                            "AccountDataPolicy"}
     assert not deploy.references(resources) & {"RestAPI", "DefaultRole"}
     assert template["Parameters"]["RestApiId"]["Default"] == ""
@@ -86,6 +86,9 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         "ValueInvoiceStatusQueue": "https://sqs/invoices", "ValueInvoiceDeadLetterQueue": "https://sqs/invoices-dlq",
         "ValueInvoiceStatusQueueArn": "arn:aws:sqs:eu-west-3:111122223333:invoices",
         "ValueInvoiceDeadLetterQueueArn": "arn:aws:sqs:eu-west-3:111122223333:invoices-dlq",
+        "DigestShardQueueArn": "arn:aws:sqs:eu-west-3:111122223333:digests",
+        "ValueDigestShardQueue": "https://sqs/digests",
+        "ValueDigestShardQueueArn": "arn:aws:sqs:eu-west-3:111122223333:digests",
     }
     variables, policy = deploy.stage_settings(SOURCE, outputs)
     assert variables == {
@@ -100,6 +103,8 @@ def test_the_stack_outputs_become_the_stage_configuration(tmp_path):
         # The invoicing platform's queue (issue 12).
         "INVOICE_STATUS_QUEUE_URL": "https://sqs/invoices", "INVOICE_DEAD_LETTER_QUEUE_URL": "https://sqs/invoices-dlq",
         "INVOICE_STATUS_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:invoices",
+        # The daily digest's and weekly recap's fan-out per shard (issue 12).
+        "DIGEST_QUEUE_URL": "https://sqs/digests", "DIGEST_QUEUE_ARN": "arn:aws:sqs:eu-west-3:111122223333:digests",
     }
     resources = {r for s in policy["Statement"] for r in (s["Resource"] if isinstance(s["Resource"], list)
                                                           else [s["Resource"]])}

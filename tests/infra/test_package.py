@@ -38,7 +38,8 @@ def test_chalice_package_merges_the_template_and_cfn_lint_passes(package):
         assert name in resources
     functions = {name for name, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
     assert functions == {"APIHandler", "Housekeeping", "PasswordReminders", "StaleRequests", "TableChanges",
-                         "MailFeedback", "Exports", "InvoiceStatuses", "MembershipEnds"}
+                         "MailFeedback", "Exports", "InvoiceStatuses", "MembershipEnds", "DailyDigest", "WeeklyRecap",
+                         "DigestShard"}
     # The stream reaches ``table_changes`` through the event source its decorator declares (what ``chalice deploy``
     # creates too); the merged template gives it the table's stream and keeps only profile changes and the spaces of
     # structures.
