@@ -63,7 +63,8 @@ def test_the_rehearsal_stack_keeps_only_what_moto_emulates():
     template = deploy.resources_template(SOURCE, rehearsal=True)
     assert set(template["Resources"]) == {"AccountTable", "AttachmentsBucket", "FrontendBucket", "MailDeadLetterQueue",
                                           "MailFeedbackQueue", "ExportsQueue", "ExportsDeadLetterQueue",
-                                          "InvoiceStatusQueue", "InvoiceDeadLetterQueue"}
+                                          "InvoiceStatusQueue", "InvoiceDeadLetterQueue", "DigestShardQueue",
+                                          "DigestDeadLetterQueue"}
     assert not {"FrontendDistributionId", "ValueMailConfigurationSet"} & set(template["Outputs"])
 
 

@@ -37,7 +37,8 @@ STAGE = "prod"
 APP = "mon-compte"
 FUNCTIONS = {f"{APP}-{STAGE}", f"{APP}-{STAGE}-housekeeping", f"{APP}-{STAGE}-password_reminders",
              f"{APP}-{STAGE}-stale_requests", f"{APP}-{STAGE}-table_changes", f"{APP}-{STAGE}-mail_feedback",
-             f"{APP}-{STAGE}-exports", f"{APP}-{STAGE}-invoice_statuses", f"{APP}-{STAGE}-membership_ends"}
+             f"{APP}-{STAGE}-exports", f"{APP}-{STAGE}-invoice_statuses", f"{APP}-{STAGE}-membership_ends",
+             f"{APP}-{STAGE}-daily_digest", f"{APP}-{STAGE}-weekly_recap", f"{APP}-{STAGE}-digest_shard"}
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +157,9 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     assert schedules == {f"{APP}-{STAGE}-housekeeping-event": "rate(1 hour)",
                          f"{APP}-{STAGE}-password_reminders-event": "cron(0 6 * * ? *)",
                          f"{APP}-{STAGE}-stale_requests-event": "cron(30 5 * * ? *)",
-                         f"{APP}-{STAGE}-membership_ends-event": "cron(15 5 * * ? *)"}
+                         f"{APP}-{STAGE}-membership_ends-event": "cron(15 5 * * ? *)",
+                         f"{APP}-{STAGE}-daily_digest-event": "cron(0 5 * * ? *)",
+                         f"{APP}-{STAGE}-weekly_recap-event": "cron(30 5 ? * MON *)"}
     for name in rules:
         (target,) = events.list_targets_by_rule(Rule=name)["Targets"]
         assert target["Arn"] == functions[name.removesuffix("-event")]["FunctionArn"]
@@ -177,6 +180,12 @@ def test_make_deploy_rehearsed_against_moto(moto_server, tmp_path):
     assert outputs["ExportsQueueArn"] == variables["EXPORTS_QUEUE_ARN"]
     assert queue_mapping["FunctionArn"] == functions[f"{APP}-{STAGE}-exports"]["FunctionArn"]
     assert functions[f"{APP}-{STAGE}-exports"]["Timeout"] == 300
+    # The digests' fan-out: one message per shard on the queue the resources stack created (issue 12).
+    (shards,) = lambda_.list_event_source_mappings(EventSourceArn=outputs["DigestShardQueueArn"])[
+        "EventSourceMappings"]
+    assert outputs["DigestShardQueueArn"] == variables["DIGEST_QUEUE_ARN"]
+    assert shards["FunctionArn"] == functions[f"{APP}-{STAGE}-digest_shard"]["FunctionArn"]
+    assert functions[f"{APP}-{STAGE}-digest_shard"]["Timeout"] == 900
 
     # The phases after chalice deploy's, one by one. The stream's filter and retries come from infra/resources.json,
     # as in the package route.

@@ -171,7 +171,8 @@ def test_both_routes_wire_the_same_functions_schedules_and_event_sources(package
                 # The queue is the stack's own (the merge template's GetAtt), not the placeholder of the decorator.
                 assert properties["Queue"] in ({"Fn::GetAtt": ["MailFeedbackQueue", "Arn"]},
                                                {"Fn::GetAtt": ["ExportsQueue", "Arn"]},
-                                               {"Fn::GetAtt": ["InvoiceStatusQueue", "Arn"]})
+                                               {"Fn::GetAtt": ["InvoiceStatusQueue", "Arn"]},
+                                               {"Fn::GetAtt": ["DigestShardQueue", "Arn"]})
                 wired.add((name, "SQS", properties["BatchSize"], properties["MaximumBatchingWindowInSeconds"]))
             else:
                 assert event["Type"] == "DynamoDB"
@@ -185,7 +186,7 @@ def test_every_function_gets_the_resource_names():
     """Variables merged into one function do not reach the others: each function of the app is listed here."""
     template = json.loads((ROOT / "infra" / "resources.json").read_text())
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Serverless::Function"]
-    assert len(functions) == 9
+    assert len(functions) == 12
     for function in functions:
         variables = function["Properties"]["Environment"]["Variables"]
         assert {v: variables[v] for v in ENVIRONMENT} == {v: {"Ref": logical} for v, logical in ENVIRONMENT.items()}
