@@ -77,7 +77,7 @@ def run_job(name: str):
                   "password_reminders": "chalicelib.jobs.reminders",
                   "stale_requests": "chalicelib.jobs.stale_requests",
                   "exports": "devstack.queues:drain",
-                  "daily_digest": "chalicelib.jobs.digests:run_daily",
+                  "daily_digest": "chalicelib.jobs.digests:run_today",
                   "weekly_recap": "chalicelib.jobs.digests:run_weekly"}[name]
         module_name, _, function = target.partition(":")
         with request.server.api_lock:

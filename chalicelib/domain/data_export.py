@@ -29,7 +29,7 @@ LINK_LIFETIME = timedelta(minutes=5)
 
 # Never exported: secrets, the table's keys and bookkeeping, and what identifies other people.
 HIDDEN = frozenset({
-    "pk", "sk", "gsi1pk", "gsi1sk", "kind", "version", "expires_at",
+    "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "kind", "version", "expires_at",
     "password_hash", "secret_answer_hash", "confirm_hash", "cancel_hash", "token_hash", "totp_secret", "secret",
     "recovery_codes", "code_hashes", "object_key", "pending_secret", "recovery_hashes", "challenge_hash",
     "pending_login",

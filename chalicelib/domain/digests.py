@@ -2,23 +2,26 @@
 structure falls in, which days and week a run reads, who gets a mail, how invoices are grouped by status and what a
 week's movements on a structure are.
 
-The jobs read only what they send: a reader's feed item also marks the reader under its day's shard, an event of a
-structure marks the structure under its week's shard (``store.digests``), so a run Queries those few keys and never
-every user."""
+The jobs read only what they send: a reader's feed item is also filed under its Paris day's shard, a movement of a
+structure under its week's (``store.digests``, ``gsi2``), so a run Queries those few keys and never every user."""
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chalicelib.domain import events
 from chalicelib.domain.accounts import ACTIVE
 
-# How long a day's or a week's marks are kept (TTL): long enough for a job that missed a few runs to catch up.
-MARKS_KEPT_FOR = timedelta(days=15)
-# A user's first digest tells at most what happened since the day before (older events were in its feed already).
-FIRST_DIGEST_LOOKBACK = timedelta(days=1)
+# How long a shard run's checkpoint is kept (TTL): past its day or week, nothing reads it.
+RUNS_KEPT_FOR = timedelta(days=15)
 # At most so many events in one digest (the mail says how many more the feed holds).
 MAX_EVENTS = 50
+# At most so many invoices listed per status in one digest (each group says how many it holds): every status shows,
+# and a mail's outbox item stays far under DynamoDB's 400 KB, a chunk of mails under a transaction's 4 MB.
+MAX_INVOICES = 20
+# The days and weeks of digests are French ones: a run on day D tells the Paris day D-1.
+PARIS = ZoneInfo("Europe/Paris")
 
 # The invoice event written by the invoices work (issue 12 point 1): its parameters are ``number``, ``status``,
 # ``amount``, ``service_id``, ``reason`` (optional) and ``date``, with ``structure_id`` on the event.
@@ -35,29 +38,40 @@ def shard(key: str, shards: int) -> int:
 
 
 def day_of(moment: datetime) -> str:
-    """The day (UTC) an event is filed under."""
-    return moment.astimezone(UTC).date().isoformat()
+    """The Paris day an event is filed under (its digest is the next morning's)."""
+    return moment.astimezone(PARIS).date().isoformat()
 
 
 def week_of(moment: datetime) -> str:
-    """The week an event is filed under: its Monday (UTC)."""
-    day = moment.astimezone(UTC).date()
+    """The week an event is filed under: its Monday (Paris)."""
+    day = moment.astimezone(PARIS).date()
     return (day - timedelta(days=day.weekday())).isoformat()
 
 
-def days_to_read(now: datetime) -> list[str]:
-    """A daily run reads the marks of yesterday and today: what happened since the previous run (at most a day ago)
-    and up to now. A user marked on both days is mailed once (its last digest record says what it was told)."""
-    today = now.astimezone(UTC).date()
-    return [(today - timedelta(days=1)).isoformat(), today.isoformat()]
+def digest_day(now: datetime) -> str:
+    """The day a daily run tells: the Paris day before the run's (today's events go to tomorrow's digest), so that no
+    per-user cursor is needed and a day is told once."""
+    return (now.astimezone(PARIS).date() - timedelta(days=1)).isoformat()
 
 
-def previous_week(now: datetime) -> tuple[str, datetime, datetime]:
-    """The week a Monday's recap tells: its Monday's key, and its bounds [Monday 00:00, next Monday 00:00) in UTC."""
-    today = now.astimezone(UTC).date()
-    monday = today - timedelta(days=today.weekday() + 7)
-    start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
-    return monday.isoformat(), start, start + timedelta(days=7)
+def previous_week(now: datetime) -> str:
+    """The week a Monday's recap tells: the Monday of the Paris week before the run's."""
+    today = now.astimezone(PARIS).date()
+    return (today - timedelta(days=today.weekday() + 7)).isoformat()
+
+
+def chunks_by_size(sizes: list[int], max_count: int, max_bytes: int) -> list[int]:
+    """Where to cut a list of items of ``sizes`` into chunks of at most ``max_count`` items and ``max_bytes`` (an
+    item larger than ``max_bytes`` alone): the chunks' lengths."""
+    lengths, count, total = [], 0, 0
+    for size in sizes:
+        if count and (count == max_count or total + size > max_bytes):
+            lengths.append(count)
+            count, total = 0, 0
+        count, total = count + 1, total + size
+    if count:
+        lengths.append(count)
+    return lengths
 
 
 def gets_mail(profile) -> bool:
@@ -70,6 +84,7 @@ def gets_mail(profile) -> bool:
 class InvoiceGroup:
     status: str
     invoices: list[dict] = field(default_factory=list)  # the latest state of each invoice, newest first
+    total: int = 0  # how many invoices the group holds (a digest lists ``MAX_INVOICES`` at most)
 
 
 def invoice_groups(invoice_events: list[events.Event]) -> list[InvoiceGroup]:
@@ -99,9 +114,14 @@ class Digest:
 
 
 def digest(feed: list[events.Event]) -> Digest:
+    """A user's day: other events newest first (``MAX_EVENTS`` at most), invoices by status (``MAX_INVOICES`` listed
+    per status, the newest; each group's ``total`` counts them all)."""
     invoices = [e for e in feed if e.kind == INVOICE_STATUS]
     others = sorted((e for e in feed if e.kind != INVOICE_STATUS), key=lambda e: e.at, reverse=True)
-    return Digest(others[:MAX_EVENTS], invoice_groups(invoices), max(len(others) - MAX_EVENTS, 0))
+    groups = invoice_groups(invoices)
+    for group in groups:
+        group.total, group.invoices = len(group.invoices), group.invoices[:MAX_INVOICES]
+    return Digest(others[:MAX_EVENTS], groups, max(len(others) - MAX_EVENTS, 0))
 
 
 # Weekly recap ------------------------------------------------------------------------------------------------------
@@ -152,7 +172,3 @@ def recap(history: list[events.Event]) -> Recap:
     return Recap([e for e in ordered if e.kind in ATTACHED], [e for e in ordered if e.kind in LEFT],
                  [e for e in ordered if e.kind in DECIDED], [e for e in ordered if e.kind in SUBSCRIPTIONS], counts)
 
-
-
-def first_cursor(now: datetime) -> datetime:
-    return now - FIRST_DIGEST_LOOKBACK

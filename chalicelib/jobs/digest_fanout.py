@@ -1,9 +1,10 @@
 """Where a digest run happens: in the scheduled invocation itself, or, when a queue is configured
 (``DIGEST_QUEUE_URL``), one SQS message per shard so that each shard gets its own Lambda run.
 
-The bench (``scripts/bench_digests.py``) says when fanning out is needed: about 2 DynamoDB requests per mail, so a
-run of 100,000 mails does not fit in one 15-minute Lambda run; a shard of 1/16 of them does. A shard's run is
-idempotent (``jobs.digests``), so SQS redelivering a message sends nothing twice.
+The bench (``scripts/bench_digests.py``) says when fanning out is needed (a few hundredths of a DynamoDB request per
+mail, so the job's own work per mail sets the pace): above what one 15-minute Lambda run can queue, one message per
+shard. A shard's run is idempotent and resumes after its checkpoint (``jobs.digests``), so SQS redelivering a message,
+or delivering it while a first run of the shard still goes on, queues nothing twice.
 """
 
 import json

@@ -1,23 +1,27 @@
 """Daily digest and weekly recap (guide §3): mails to the users who have something new, read from the day's and the
-week's sharded marks (``store.digests``), never from every user.
+week's shards of ``gsi2`` (``store.digests``), never from every user, never user by user.
 
-Daily, per shard: one Query per day read (yesterday and today) for the users marked, one BatchGetItem per 50 of them
-(profile and last digest record), then for each user who gets a mail one Query of its feed since its last digest and one
-write (the record, conditional on its period being older, with the mail's outbox item when the mailer queues mails in
-the change's transaction). So about 2 requests per mail, of which the shard Queries and batch reads are shared.
+Daily, per shard: the day's feed items of the shard's readers come from one Query of ``DIGEST#<day>#<shard>`` on
+``gsi2`` (paged by 1 MB: hundreds of users a page, with the events' content), grouped by reader; one BatchGetItem per
+100 of those readers reads their profiles (notifications off, deactivated, bouncing: no mail); the mails go to the
+outbox ``CHUNK`` at a time in one TransactWriteItems with the shard's checkpoint. So a few hundredths of a request per
+mail. The run on day D tells the Paris day D-1: no per-user cursor.
 
-Weekly, on Mondays, per shard: the structures marked for the past week, then per structure one Query of its history for
-that week and one Query of its members (its managers), one BatchGetItem of the managers' profiles and records, and one
-write per mail.
+Weekly, on Mondays, per shard: the past week's movements of the shard's structures from one Query of
+``RECAP#<Monday>#<shard>`` on ``gsi2``, then per structure that moved one Query of its members (its managers: no index
+gives several structures' managers in one request), one BatchGetItem per 100 managers, the mails in chunks as above.
+About 1 / (managers per structure) requests per mail, plus a few hundredths.
 
-Idempotent: a user's record holds the day (or week) it was last told, and is written only if older, so a second run
-the same day sends nothing and a run stopped half-way, run again, sends the rest and nothing twice.
+Idempotent: a mail's outbox id is fixed by its day (or week), structure and user, and is put only if it does not exist;
+the checkpoint says how far the shard went and moves only from the value the run read, in the transaction of the mails
+it covers. Twice the same day sends nothing more (the second run starts after the checkpoint); a run stopped half-way
+and run again resumes after the last chunk written (a chunk is all or nothing); if another run got there first, its
+chunk's transaction is cancelled and its mails are put one by one, each only if absent.
 """
 
 import logging
 from collections import Counter
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from chalicelib import settings
 from chalicelib.domain import clock, events
@@ -25,14 +29,14 @@ from chalicelib.domain import digests as domain
 from chalicelib.domain.memberships import VALIDATED, manages
 from chalicelib.mail import sender
 from chalicelib.store import digests, memberships
-from chalicelib.store.common import commit
 
 log = logging.getLogger(__name__)
 
 DAILY_TEMPLATE = "resume_quotidien"
 WEEKLY_TEMPLATE = "recapitulatif_hebdomadaire"
-FEED_READ = 200  # feed items read for one digest (one Query page): more than a mail should list
-BATCH = 50  # users per BatchGetItem (two keys each: profile and record)
+CHUNK = 90  # mails per TransactWriteItems, with the shard's checkpoint: under DynamoDB's 100 items
+CHUNK_BYTES = 3_000_000  # their contexts' size: under a transaction's 4 MB, with room for the rest of the items
+PROFILES = 100  # users per BatchGetItem
 
 # How a digest names each invoice status (DOMAIN.md's order).
 STATUS_LABELS = {
@@ -74,72 +78,120 @@ def _invoice_groups(groups: list[domain.InvoiceGroup], language: str) -> list[di
     return [{
         "status": group.status,
         "label": STATUS_LABELS[language].get(group.status, group.status),
+        "total": group.total or len(group.invoices),
         "invoices": [{"number": i.get("number", ""), "amount": i.get("amount", ""), "date": i.get("date", ""),
                       "reason": i.get("reason", ""), "link": f"{portal}/accueil.html"} for i in group.invoices],
     } for group in groups]
 
 
-def _deliver(template: str, profile, context: dict, record_sk: str, period: str, cursor: str | None,
-             now: datetime) -> bool:
-    """Record the period for the user and mail it, once: with a mailer that queues in a transaction, both in one
-    TransactWriteItems; otherwise the record first (the conditional write is what forbids a second mail), then the
-    mail, and a mail SES refuses gives the period back so that the next run tries again."""
-    queue = getattr(sender, "queue", None)
-    if queue is not None:
+class _ShardRun:
+    """One shard's run for one period: mails queued in chunks, each chunk with the checkpoint that covers it."""
+
+    def __init__(self, job: str, period: str, shard: int, now: datetime, counts: Counter, after_chunk):
+        self.job, self.period, self.shard, self.now, self.counts = job, period, shard, now, counts
+        self.after_chunk = after_chunk
+        self.checkpoint = digests.checkpoint(job, period, shard)
+        if self.checkpoint is not None:
+            counts["already_sent"] += int(self.checkpoint.sent)
+        self.pending: list[tuple[str, object, int]] = []  # (position, outbox item, context size)
+
+    @property
+    def after(self) -> str | None:
+        return self.checkpoint.done_up_to if self.checkpoint is not None else None
+
+    def add(self, position: str, template: str, profile, context: dict, mail_id: str) -> None:
+        """Queue a mail at ``position`` (positions increase along the shard's reading order)."""
+        if self.after is not None and position <= self.after:
+            return  # a structure re-read on resuming: its managers before the checkpoint have their mail
+        item = sender.outbox_item(template, profile, context, mail_id=mail_id)
+        self.pending.append((position, item, len(item.context)))
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        for length in domain.chunks_by_size([size for _, _, size in self.pending], CHUNK, CHUNK_BYTES):
+            chunk, self.pending = self.pending[:length], self.pending[length:]
+            self._write(chunk)
+
+    def _write(self, chunk) -> None:
+        position = chunk[-1][0]
         try:
-            commit(lambda transaction: (
-                digests.record(profile.user_id, record_sk, period, cursor, now, transaction=transaction),
-                queue(transaction, template, profile, context)), conflict=digests.AlreadySent)
-        except digests.AlreadySent:
-            return False
-        return True
-    try:
-        digests.record(profile.user_id, record_sk, period, cursor, now)
-    except digests.AlreadySent:
-        return False
-    if not sender.send(template, profile, context):
-        digests.forget(profile.user_id, record_sk, period)
-        return False
-    return True
+            self.checkpoint = digests.write_chunk(self.job, self.period, self.shard, [item for _, item, _ in chunk],
+                                                  position, self.checkpoint, self.now)
+            self.counts["sent"] += len(chunk)
+        except digests.CheckpointMoved:
+            self._one_by_one(chunk)
+        if self.after_chunk:
+            self.after_chunk(self.counts["sent"])
+
+    def _one_by_one(self, chunk) -> None:
+        """Another run queued some of these (or moved the checkpoint): what it did not queue goes mail by mail, each
+        only if absent, then the checkpoint follows unless that run moved it further."""
+        latest = digests.checkpoint(self.job, self.period, self.shard)
+        done = latest.done_up_to if latest is not None else None
+        added = covered = 0  # queued now; and with those queued before, past the checkpoint
+        for position, item, _ in chunk:
+            if done is not None and position <= done:
+                self.counts["already_sent"] += 1
+                continue
+            covered += 1
+            if digests.put_mail(item):
+                added += 1
+                self.counts["sent"] += 1
+            else:
+                self.counts["already_sent"] += 1
+        position = chunk[-1][0]
+        moved = None
+        if done is None or position > done:
+            moved = digests.move_checkpoint(self.job, self.period, self.shard, position, latest, covered, self.now)
+        self.checkpoint = moved or digests.checkpoint(self.job, self.period, self.shard)
+        log.warning("%s digest shard %s: a chunk met another run's mails, %d queued one by one", self.job, self.shard,
+                    added)
 
 
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _batched(iterable, size: int):
+    batch = []
+    for element in iterable:
+        batch.append(element)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # Daily -------------------------------------------------------------------------------------------------------------
 
-def run_daily(shards=None, after_mail=None, now: datetime | None = None) -> dict:
+def run_daily(shards=None, after_chunk=None, now: datetime | None = None, day: str | None = None) -> dict:
     """Every shard (or those given, one per fan-out message, with the moment of the run that sent them).
-    ``after_mail`` is a test's hook, called after each mail."""
+    ``after_chunk`` is a test's hook, called after each chunk of mails is written. ``day``: another day than the
+    previous one (the local stack's on-demand run tells today's)."""
     now = now or clock.now()
+    day = day or domain.digest_day(now)
     counts = Counter()
     for shard in range(settings.digest_shards()) if shards is None else shards:
-        _daily_shard(shard, now, counts, after_mail)
-    log.info("daily digest: %s", dict(counts) or "nothing")
+        _daily_shard(shard, day, now, counts, after_chunk)
+    log.info("daily digest of %s: %s", day, dict(counts) or "nothing")
     return dict(counts)
 
 
-def _daily_shard(shard: int, now: datetime, counts: Counter, after_mail) -> None:
-    today = domain.day_of(now)
-    users = list(dict.fromkeys(user for day in domain.days_to_read(now) for user in digests.users_of_day(day, shard)))
-    for chunk in _chunks(users, BATCH):
-        found = digests.profiles_and_records(chunk)
-        for user_id in chunk:
-            profile, period, cursor = found[user_id]
-            if period is not None and period >= today:
-                counts["already_sent"] += 1
-                continue
+def run_today() -> dict:
+    """The local stack's ``/dev/run/daily_digest``: today's digest now (a demo sends invoices and wants their mail at
+    once). Its mails keep their ids: the next morning's run of that day sends none of them again."""
+    return run_daily(day=domain.day_of(clock.now()))
+
+
+def _daily_shard(shard: int, day: str, now: datetime, counts: Counter, after_chunk) -> None:
+    today = now.astimezone(domain.PARIS).date().isoformat()
+    run = _ShardRun("daily", day, shard, now, counts, after_chunk)
+    for group in _batched(digests.day_feeds(day, shard, run.after), PROFILES):
+        found = digests.profiles([user_id for user_id, _ in group])
+        for user_id, feed in group:
+            profile = found.get(user_id)
             if not domain.gets_mail(profile):
                 counts["not_mailed"] += 1
                 continue
-            feed, reached = digests.feed_after(user_id, cursor or digests.cursor_of(domain.first_cursor(now)),
-                                               FEED_READ)
             digest = domain.digest(feed)
-            if digest.empty:
-                counts["nothing_new"] += 1
-                continue
             language = _language(profile)
             context = {
                 "day": today,
@@ -148,23 +200,18 @@ def _daily_shard(shard: int, now: datetime, counts: Counter, after_mail) -> None
                 "more": digest.more,
                 "invoice_groups": _invoice_groups(digest.invoices, language),
             }
-            if _deliver(DAILY_TEMPLATE, profile, context, digests.DAILY, today, reached, now):
-                counts["sent"] += 1
-                if after_mail:
-                    after_mail(counts["sent"])
-            else:
-                counts["already_sent"] += 1
+            run.add(f"{user_id}#", DAILY_TEMPLATE, profile, context, f"digest-{day}-{user_id}")
+    run.flush()
 
 
 # Weekly ------------------------------------------------------------------------------------------------------------
 
-def run_weekly(shards=None, after_mail=None, now: datetime | None = None) -> dict:
+def run_weekly(shards=None, after_chunk=None, now: datetime | None = None) -> dict:
     now = now or clock.now()
-    week, start, end = domain.previous_week(now)
+    week = domain.previous_week(now)
     counts = Counter()
     for shard in range(settings.digest_shards()) if shards is None else shards:
-        for structure_id in digests.structures_of_week(week, shard):
-            _recap_structure(structure_id, week, start, end, now, counts, after_mail)
+        _weekly_shard(shard, week, now, counts, after_chunk)
     log.info("weekly recap of %s: %s", week, dict(counts) or "nothing")
     return dict(counts)
 
@@ -173,30 +220,37 @@ def _lines(selected: list[events.Event], language: str) -> list[dict]:
     return [{"sentence": _sentence(e, language), "at": e.at.isoformat()} for e in selected]
 
 
-def _recap_structure(structure_id, week, start, end, now, counts: Counter, after_mail) -> None:
-    history = digests.history_between(structure_id, start, end)
-    recap = domain.recap(history)
-    if recap.empty:
-        return
-    today = now.astimezone(ZoneInfo("Europe/Paris")).date()  # rattachements' dates are French days
-    managers = [m for m in memberships.members(structure_id, VALIDATED) if manages(m, today)]
-    record_sk = digests.weekly_sk(structure_id)
-    found = {}
-    for chunk in _chunks([m.user_id for m in managers], BATCH):
-        found.update(digests.profiles_and_records(chunk, record_sk))
-    structure_name = managers[0].designation if managers else structure_id  # the rattachement copies the name
-    for manager in managers:
-        profile, period, _ = found.get(manager.user_id, (None, None, None))
-        if period is not None and period >= week:
-            counts["already_sent"] += 1
+def _weekly_shard(shard: int, week: str, now: datetime, counts: Counter, after_chunk) -> None:
+    today = now.astimezone(domain.PARIS).date()  # rattachements' dates are French days
+    run = _ShardRun("weekly", week, shard, now, counts, after_chunk)
+    waiting = []  # (structure id, its name, its recap, a manager's user id)
+    for structure_id, history in digests.week_histories(week, shard, run.after):
+        recap = domain.recap(history)
+        if recap.empty:
             continue
+        managers = sorted((m for m in memberships.members(structure_id, VALIDATED) if manages(m, today)),
+                          key=lambda m: m.user_id)
+        name = managers[0].designation if managers else structure_id  # the rattachement copies the name
+        waiting += [(structure_id, name, recap, m.user_id) for m in managers]
+        if len(waiting) >= PROFILES:
+            _recap_mails(run, week, waiting, counts)
+            waiting = []
+    _recap_mails(run, week, waiting, counts)
+    run.flush()
+
+
+def _recap_mails(run: _ShardRun, week: str, waiting: list, counts: Counter) -> None:
+    if not waiting:
+        return
+    found = digests.profiles([user_id for *_, user_id in waiting])
+    for structure_id, name, recap, user_id in waiting:
+        profile = found.get(user_id)
         if not domain.gets_mail(profile):
             counts["not_mailed"] += 1
             continue
         language = _language(profile)
-
         context = {
-            "week": week, "structure": structure_name, "structure_id": structure_id,
+            "week": week, "structure": name, "structure_id": structure_id,
             "attached": _lines(recap.attached, language), "left": _lines(recap.left, language),
             "decided": _lines(recap.decided, language), "subscriptions": _lines(recap.subscriptions, language),
             "invoices": [{**row, "amount": f"{row['amount']:.2f}",
@@ -204,9 +258,5 @@ def _recap_structure(structure_id, week, start, end, now, counts: Counter, after
                          for row in recap.invoices],
             "history_link": f"{settings.portal_url()}/historique.html?id={structure_id}",
         }
-        if _deliver(WEEKLY_TEMPLATE, profile, context, record_sk, week, None, now):
-            counts["sent"] += 1
-            if after_mail:
-                after_mail(counts["sent"])
-        else:
-            counts["already_sent"] += 1
+        run.add(f"{structure_id}#{user_id}#", WEEKLY_TEMPLATE, profile, context,
+                f"recap-{week}-{structure_id}-{user_id}")

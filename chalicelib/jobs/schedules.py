@@ -112,7 +112,6 @@ def exports(event):
     from chalicelib.jobs import exports as job
 
     return {"built": job.handle([record.body for record in event])}
-    return job.handle(event.to_dict().get("Records", []))
 
 
 # Digests (issue 12): 05:00 UTC is 06:00 in Paris in winter, 07:00 in summer (EventBridge schedules run in UTC).

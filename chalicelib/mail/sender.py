@@ -86,11 +86,12 @@ def load_context(text: str) -> dict:
 
 
 def outbox_item(name: str, recipient, context: dict, to_login: bool = False, link: str | None = None,
-                address: str | None = None):
+                address: str | None = None, mail_id: str | None = None):
     """The outbox item of a mail to ``recipient`` (a profile or a user id). ``link`` names the purpose of a one-time
     link (``ACTIVATION``, ``RESET``, ``UNLOCK``, ``REACTIVATION``) that the mailer issues when it sends: the item never
     holds a raw token, and a link given in ``context`` is refused for that reason (``link_ref`` in the context names
-    what the link acts on). ``address``: an address that is not the profile's (a new one to confirm)."""
+    what the link acts on). ``address``: an address that is not the profile's (a new one to confirm). ``mail_id``: a
+    fixed id (the digests': one mail per user and day, put only if absent), instead of one in queuing order."""
     from chalicelib.domain import clock
     from chalicelib.domain.mails import LINK_PURPOSES
     from chalicelib.store import outbox
@@ -103,7 +104,7 @@ def outbox_item(name: str, recipient, context: dict, to_login: bool = False, lin
     user_id = recipient if isinstance(recipient, str) else recipient.user_id
     # Ids sort as the mails were queued (the real clock, not the domain's, which tests freeze): what reads the outbox
     # in bulk (the tests, the local stack's restart) sends them in that order.
-    mail_id = f"{time.time_ns():016x}{uuid.uuid4().hex[:16]}"
+    mail_id = mail_id or f"{time.time_ns():016x}{uuid.uuid4().hex[:16]}"
     return outbox.new_item(mail_id, name, user_id, to_login, text, link, clock.now(), address)
 
 

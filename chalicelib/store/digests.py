@@ -1,53 +1,49 @@
-"""Repository of the digest jobs' keys (``store.models`` documents the layout):
+"""Repository of the digest jobs' keys (``store.models`` documents the layout).
 
-- ``DIGEST#<day>#<shard>`` / ``<user id>``: the user has something new in its feed that day. Written with its feed
-  items (``store.events``), idempotently (the same key each time), so the daily digest Queries a day's shards and
-  reads only the users who have something.
-- ``RECAP#<monday>#<shard>`` / ``<structure id>``: the structure had a movement that week (its history holds it), so
-  the weekly recap reads only structures that moved.
-- ``DIGESTED#<user id>`` / ``DAILY`` and ``WEEKLY#<structure id>``: what the user was last told (the day or week, and
-  the feed's sort key it reached), written with a condition so that no mail goes twice.
-
-The marks carry a TTL (``expires_at``) and are filed under ``EXPIRY#<day>`` in ``gsi1`` for the local housekeeping.
+- ``gsi2`` ``DIGEST#<day>#<shard>`` / ``<reader>#<feed sk>``: every feed item carries these keys, so a shard's day is
+  read by a few Query pages (1 MB each, hundreds of users), grouped by reader, with the events' content: no item
+  written per event besides the feed item, no read of a user's feed, no user without something.
+- ``gsi2`` ``RECAP#<Monday>#<shard>`` / ``<structure>#<history sk>``: the history items of the recap's kinds, so a
+  shard's week is read the same way, grouped by structure.
+- ``DIGEST_RUN#<job>#<period>`` / ``SHARD#<shard>``: how far a shard's run went (``done_up_to``, the position of its
+  last mail, and how many it sent), written in the same TransactWriteItems as the chunk of mails it covers, on the
+  condition that it still says what the run read: a crash leaves the whole chunk or none, a rerun resumes after it.
+- Mails are outbox items with deterministic ids (``digest-<day>-<user>``, ``recap-<week>-<structure>-<user>``), put on
+  the condition that they do not exist: a mail can never be queued twice, whatever the runs do.
 """
 
 import logging
+import uuid
 from datetime import datetime
 
-from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.exceptions import PutError
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError, TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import settings
 from chalicelib.domain import digests as domain
-from chalicelib.store.models import PROFILE_SK, Item, UserProfile, bind, user_pk
+from chalicelib.store import retries
+from chalicelib.store.models import (
+    PROFILE_SK,
+    Item,
+    OutboxMail,
+    UserProfile,
+    bind,
+    transaction_connection,
+    user_pk,
+)
 
 log = logging.getLogger(__name__)
 
 DAY_PREFIX = "DIGEST#"
 WEEK_PREFIX = "RECAP#"
-RECORD_PREFIX = "DIGESTED#"
-DAILY = "DAILY"
-WEEKLY_PREFIX = "WEEKLY#"
-BATCH_GET_LIMIT = 100  # keys per BatchGetItem
+RUN_PREFIX = "DIGEST_RUN#"
 
 
-class DayMark(Item, discriminator="DIGEST_MARK"):
-    user_id = UnicodeAttribute()
+class RunCheckpoint(Item, discriminator="DIGEST_RUN"):
+    done_up_to = UnicodeAttribute()  # the position of the last mail queued (a user id, or structure#user)
+    sent = NumberAttribute(default=0)
     expires_at = TTLAttribute()
-
-
-class WeekMark(Item, discriminator="RECAP_MARK"):
-    structure_id = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
-class DigestRecord(Item, discriminator="DIGEST_RECORD"):
-    """What a user was last told: ``period`` (a day, or a week's Monday) and the sort key its feed or the structure's
-    history was read up to."""
-
-    period = UnicodeAttribute()
-    cursor = UnicodeAttribute(null=True)
-    sent_at = UTCDateTimeAttribute()
 
 
 def day_pk(day: str, shard: int) -> str:
@@ -58,119 +54,153 @@ def week_pk(week: str, shard: int) -> str:
     return f"{WEEK_PREFIX}{week}#{shard}"
 
 
-def _expiry(item, moment: datetime):
-    from chalicelib.store.events import stamp
+# Keys the event items carry (``store.events``) ----------------------------------------------------------------------
 
-    item.expires_at = moment + domain.MARKS_KEPT_FOR
-    item.gsi1pk = f"EXPIRY#{item.expires_at.date().isoformat()}"
-    item.gsi1sk = f"{stamp(item.expires_at)}#{item.pk}#{item.sk}"
-    return item
+def feed_keys(reader: str, at: datetime, sk: str) -> dict:
+    """gsi2 keys of a reader's feed item: its Paris day's shard, then the reader."""
+    shard = domain.shard(reader, settings.digest_shards())
+    return {"gsi2pk": day_pk(domain.day_of(at), shard), "gsi2sk": f"{reader}#{sk}"}
 
 
-def marks_of(event) -> list[Item]:
-    """The marks an event's items bring: each reader under the event's day, the structure under its week when the
-    event is a movement of the recap."""
-    shards = settings.digest_shards()
-    day = domain.day_of(event.at)
-    marks = [_expiry(DayMark(day_pk(day, domain.shard(reader, shards)), reader, user_id=reader), event.at)
-             for reader in event.readers]
-    if event.structure_id and domain.in_recap(event.kind):
-        week = domain.week_of(event.at)
-        marks.append(_expiry(WeekMark(week_pk(week, domain.shard(event.structure_id, shards)), event.structure_id,
-                                      structure_id=event.structure_id), event.at))
-    return marks
+def history_keys(kind: str, structure_id: str, at: datetime, sk: str) -> dict:
+    """gsi2 keys of a history item when its kind is a movement of the weekly recap; none otherwise."""
+    if not domain.in_recap(kind):
+        return {}
+    shard = domain.shard(structure_id, settings.digest_shards())
+    return {"gsi2pk": week_pk(domain.week_of(at), shard), "gsi2sk": f"{structure_id}#{sk}"}
 
 
 # Reads -------------------------------------------------------------------------------------------------------------
 
-def users_of_day(day: str, shard: int) -> list[str]:
-    """The users marked under one shard of a day: one Query (paged by DynamoDB past 1 MB)."""
+def _grouped(pk: str, after: str | None, prefix: str, inclusive: bool):
+    """(owner, events) in gsi2 order from one partition of gsi2, starting after the position ``after`` (its own
+    owner re-read when ``inclusive``); DynamoDB pages the Query by 1 MB. The owner is read from the item's base key
+    (``FEED#<reader>`` / ``HISTORY#<structure>``), never inferred from its neighbours."""
+    from chalicelib.store.events import EventRecord, to_event
+
     bind()
-    return [item.user_id for item in DayMark.query(day_pk(day, shard)) if isinstance(item, DayMark)]
+    condition = None
+    if after is not None:
+        owner = after.split("#", 1)[0]
+        condition = Item.gsi2sk >= f"{owner}#" if inclusive else Item.gsi2sk > f"{owner}$"  # "$" follows "#"
+    owner, events = None, []
+    for item in Item.digest_index.query(pk, condition):
+        if not isinstance(item, EventRecord):
+            continue
+        this = item.pk.removeprefix(prefix)
+        if this != owner:
+            if events:
+                yield owner, events
+            owner, events = this, []
+        events.append(to_event(item))
+    if events:
+        yield owner, events
 
 
-def structures_of_week(week: str, shard: int) -> list[str]:
-    bind()
-    return [item.structure_id for item in WeekMark.query(week_pk(week, shard)) if isinstance(item, WeekMark)]
+def day_feeds(day: str, shard: int, after: str | None = None):
+    """Each reader of a shard's day with its feed events of that day, in reader order, after reader ``after``."""
+    from chalicelib.store.events import FEED_PREFIX
+
+    return _grouped(day_pk(day, shard), after, FEED_PREFIX, inclusive=False)
 
 
-def profiles_and_records(user_ids: list[str], record_sk: str = DAILY) -> dict[str, tuple]:
-    """Each user's profile and digest record (``record_sk``): one BatchGetItem per 50 users."""
+def week_histories(week: str, shard: int, after: str | None = None):
+    """Each structure of a shard's week with its movements, from structure ``after`` (re-read: a chunk may have
+    stopped among its managers)."""
+    from chalicelib.store.events import HISTORY_PREFIX
+
+    return _grouped(week_pk(week, shard), after, HISTORY_PREFIX, inclusive=True)
+
+
+def profiles(user_ids: list[str]) -> dict:
+    """Profiles of ``user_ids``: one BatchGetItem per 100 (PynamoDB pages the keys so)."""
     from chalicelib.store.accounts import profile_entity
 
     bind()
-    keys = []
-    for user_id in dict.fromkeys(user_ids):
-        keys += [(user_pk(user_id), PROFILE_SK), (f"{RECORD_PREFIX}{user_id}", record_sk)]
-    found: dict[str, list] = {user_id: [None, None] for user_id in user_ids}
-    for item in Item.batch_get(keys):
+    found = {}
+    for item in Item.batch_get([(user_pk(user_id), PROFILE_SK) for user_id in dict.fromkeys(user_ids)]):
         if isinstance(item, UserProfile):
-            found[item.user_id][0] = profile_entity(item)
-        elif isinstance(item, DigestRecord):
-            found[item.pk.removeprefix(RECORD_PREFIX)][1] = item
-    return {user_id: (profile, record.period if record else None, record.cursor if record else None)
-            for user_id, (profile, record) in found.items()}
+            found[item.user_id] = profile_entity(item)
+    return found
 
 
-def feed_after(user_id: str, cursor: str, limit: int):
-    """The user's feed items after ``cursor`` (a sort key), oldest first, ``limit`` at most: one Query. Returns the
-    events and the sort key of the last one read."""
-    from chalicelib.store.events import FEED_PREFIX, EventRecord, to_event
-
+def checkpoint(job: str, period: str, shard: int) -> RunCheckpoint | None:
+    """How far a shard's run for ``period`` went: one GetItem (strongly consistent)."""
     bind()
-    items = [item for item in EventRecord.query(f"{FEED_PREFIX}{user_id}", EventRecord.sk > cursor, limit=limit,
-                                                 page_size=limit) if isinstance(item, EventRecord)]
-    return [to_event(item) for item in items], (items[-1].sk if items else cursor)
-
-
-def history_between(structure_id: str, start: datetime, end: datetime):
-    """A structure's history in [start, end), oldest first: one Query (paged by DynamoDB past 1 MB)."""
-    from chalicelib.store.events import HISTORY_PREFIX, EventRecord, stamp, to_event
-
-    bind()
-    return [to_event(item) for item in EventRecord.query(
-        f"{HISTORY_PREFIX}{structure_id}", EventRecord.sk.between(stamp(start), stamp(end)))
-        if isinstance(item, EventRecord) and item.sk < stamp(end)]
-
-
-def cursor_of(moment: datetime) -> str:
-    """A feed's sort key just before anything at ``moment``."""
-    from chalicelib.store.events import stamp
-
-    return stamp(moment)
+    try:
+        return RunCheckpoint.get(f"{RUN_PREFIX}{job}#{period}", f"SHARD#{shard}", consistent_read=True)
+    except RunCheckpoint.DoesNotExist:
+        return None
 
 
 # Writes ------------------------------------------------------------------------------------------------------------
 
-class AlreadySent(Exception):
-    """The record says this period's mail went already (another run, or this one before it crashed)."""
+class CheckpointMoved(Exception):
+    """Another run of the shard went on meanwhile: read the checkpoint again."""
 
 
-def record(user_id: str, record_sk: str, period: str, cursor: str | None, moment: datetime, transaction=None):
-    """Record that ``period``'s mail goes to the user: only if its record is older (a conditional PutItem, or a
-    TransactWriteItems' member when ``transaction`` is given, so that the mail's outbox item goes with it)."""
+def _checkpoint_item(job: str, period: str, shard: int, position: str, sent: int, now: datetime) -> RunCheckpoint:
+    return RunCheckpoint(f"{RUN_PREFIX}{job}#{period}", f"SHARD#{shard}", done_up_to=position, sent=sent,
+                         expires_at=now + domain.RUNS_KEPT_FOR)
+
+
+def _checkpoint_condition(previous: RunCheckpoint | None):
+    if previous is None:
+        return RunCheckpoint.pk.does_not_exist()
+    return RunCheckpoint.done_up_to == previous.done_up_to
+
+
+def write_chunk(job: str, period: str, shard: int, mails: list[OutboxMail], position: str,
+                previous: RunCheckpoint | None, now: datetime) -> RunCheckpoint:
+    """The chunk's mails, each only if it does not exist, and the shard's checkpoint moved to ``position``, only if it
+    still is ``previous``: one TransactWriteItems, all or nothing. Raises ``CheckpointMoved`` when a condition fails
+    (another run queued some of them, or moved the checkpoint)."""
     bind()
-    item = DigestRecord(f"{RECORD_PREFIX}{user_id}", record_sk, period=period, cursor=cursor, sent_at=moment)
-    condition = DigestRecord.pk.does_not_exist() | (DigestRecord.period < period)
-    if transaction is not None:
-        transaction.save(item, condition=condition)
-        return
+    sent = (previous.sent if previous else 0) + len(mails)
+    item = _checkpoint_item(job, period, shard, position, sent, now)
+    token = uuid.uuid4().hex  # the same for the retries of this chunk: DynamoDB cannot apply it twice
+    for attempt in range(1, retries.TRANSACTION_ATTEMPTS + 1):
+        transaction = TransactWrite(connection=transaction_connection(), client_request_token=token)
+        for mail in mails:
+            transaction.save(mail, condition=OutboxMail.pk.does_not_exist())
+        transaction.save(item, condition=_checkpoint_condition(previous))
+        try:
+            transaction._commit()
+            return item
+        except TransactWriteError as error:
+            if retries.transient_cancellation(error) and attempt < retries.TRANSACTION_ATTEMPTS:
+                retries.pause(attempt)
+                continue
+            if error.cause_response_code == "TransactionCanceledException" \
+                    and not retries.transient_cancellation(error):
+                raise CheckpointMoved() from error
+            raise
+    raise AssertionError("unreachable")
+
+
+def put_mail(mail: OutboxMail) -> bool:
+    """One mail alone, only if it does not exist (the fallback when a chunk's transaction was cancelled): whether it
+    was queued now."""
+    bind()
     try:
-        item.save(condition=condition)
+        mail.save(condition=OutboxMail.pk.does_not_exist())
     except PutError as error:
         if error.cause_response_code == "ConditionalCheckFailedException":
-            raise AlreadySent() from error
+            return False
         raise
+    return True
 
 
-def weekly_sk(structure_id: str) -> str:
-    return f"{WEEKLY_PREFIX}{structure_id}"
-
-
-def forget(user_id: str, record_sk: str, period: str) -> None:
-    """Give ``period`` back (its mail could not be sent): the next run tries again. Only that period's record goes."""
+def move_checkpoint(job: str, period: str, shard: int, position: str, previous: RunCheckpoint | None, added: int,
+                    now: datetime) -> RunCheckpoint | None:
+    """The checkpoint moved forward after mails put one by one; None when another run moved it first (it is ahead or
+    will be: its own chunks are conditional too)."""
     bind()
+    item = _checkpoint_item(job, period, shard, position, (previous.sent if previous else 0) + added, now)
     try:
-        DigestRecord(f"{RECORD_PREFIX}{user_id}", record_sk).delete(condition=DigestRecord.period == period)
-    except Exception:  # noqa: BLE001 - a record changed since stays; the failure is logged by the mailer already
-        log.warning("digest record of user %s for %s kept", user_id, period)
+        item.save(condition=_checkpoint_condition(previous))
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return None
+        raise
+    return item

@@ -14,9 +14,7 @@ the history item, the request step and the subject's feed item always; other rea
 transaction has room under DynamoDB's 100 items; those left over are returned, and ``commit`` writes them with
 BatchWriteItem right after the transaction (derived data: like the copies of a request, a reader's feed item may be
 missing if the process dies between the two; the history, which is the record, is in the transaction unless the change
-itself nearly fills it, which only a deactivation handing over dozens of structures can). The digest marks
-(``store.digests``: the reader under its day's shard, the structure under its week's) go the same way as the other
-readers' feed items.
+itself nearly fills it, which only a deactivation handing over dozens of structures can).
 """
 
 from datetime import UTC, datetime
@@ -66,27 +64,27 @@ def _item(event: domain.Event, pk: str, sk: str) -> EventRecord:
 
 
 def items_of(event: domain.Event) -> tuple[list[EventRecord], list[EventRecord]]:
-    """The items that must be in the change's transaction, and the other readers' feed items."""
+    """The items that must be in the change's transaction, and the other readers' feed items. Feed items, and history
+    items of the weekly recap's kinds, carry the digests' ``gsi2`` keys (``store.digests``): the digest jobs read a
+    day's or a week's shard from there, with no item written for them."""
+    from chalicelib.store import digests
+
     sk = _sk(event)
     first = []
     if event.structure_id:
-        first.append(_item(event, f"{HISTORY_PREFIX}{event.structure_id}", sk))
+        history = _item(event, f"{HISTORY_PREFIX}{event.structure_id}", sk)
+        for name, value in digests.history_keys(event.kind, event.structure_id, event.at, sk).items():
+            setattr(history, name, value)
+        first.append(history)
     if event.request and event.subject_id:
         first.append(_item(event, f"{REQUESTS_PREFIX}{event.subject_id}", f"{event.request}#{sk}"))
-    feeds = [_item(event, f"{FEED_PREFIX}{reader}", sk) for reader in event.readers]
+    feeds = []
+    for reader in event.readers:
+        feed = _item(event, f"{FEED_PREFIX}{reader}", sk)
+        for name, value in digests.feed_keys(reader, event.at, sk).items():
+            setattr(feed, name, value)
+        feeds.append(feed)
     return first + feeds[:1], feeds[1:]
-
-
-def _marks(events) -> list:
-    """The digest marks of ``events`` (``store.digests``), each key once: a transaction or a batch may not name one
-    item twice, and writing the same mark again changes nothing."""
-    from chalicelib.store import digests
-
-    unique = {}
-    for event in events:
-        for mark in digests.marks_of(event):
-            unique.setdefault((mark.pk, mark.sk), mark)
-    return list(unique.values())
 
 
 def _size(transaction) -> int:
@@ -101,7 +99,6 @@ def add(transaction, events) -> list[EventRecord]:
         first, rest = items_of(event)
         needed += first
         others += rest
-    others += _marks(events)  # in the transaction if it has room, else with the readers' feed items after it
     # The history, the request steps and the subjects' feeds first; a change so large that even they do not fit (a
     # deactivation handing over many structures) still goes through, its last event items right after it.
     fitting, rest = domain.chunks(needed + others, TRANSACTION_LIMIT - _size(transaction))
@@ -124,7 +121,7 @@ def save(events) -> None:
     for event in events:
         first, rest = items_of(event)
         items += first + rest
-    write_rest(items + _marks(events))
+    write_rest(items)
 
 
 def to_event(item: EventRecord) -> domain.Event:

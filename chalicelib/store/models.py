@@ -36,6 +36,9 @@ GSI ``gsi1`` is overloaded: the inverted index of memberships (``MEMBERS#<struct
 the copies of a requester's pending requests (``COPIES#<requester id>`` / ``<structure>#<manager id>``), the
 subscriptions of a structure (``SUBSCRIBERS#<structure id>`` / ``<status>#<user id>#...``), what expires on a day
 (``EXPIRY#<day>``), and the requests to check on a day (``STALE#<day>`` / ``<structure>#<requester id>``).
+GSI ``gsi2`` (issue 12, ``store.digests``) files a day's feed items by reader (``DIGEST#<Paris day>#<shard>`` /
+``<reader>#<feed sk>``) and a week's history items of the recap's kinds by structure (``RECAP#<Monday>#<shard>`` /
+``<structure>#<history sk>``): the digest jobs read a shard's day or week in a few Query pages.
 """
 
 from pynamodb.attributes import (
@@ -84,6 +87,15 @@ class StructureMembersIndex(GlobalSecondaryIndex):
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class DigestIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
 class Item(Model):
     """Every item of the table; ``kind`` tells PynamoDB which subclass to build."""
 
@@ -97,6 +109,9 @@ class Item(Model):
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
     structure_members = StructureMembersIndex()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+    digest_index = DigestIndex()
 
     @classmethod
     def _get_connection(cls):

@@ -57,7 +57,7 @@ def _search_entries(structure: entities.Structure) -> list[SearchEntry]:
 
 def structure_item(structure: entities.Structure, new: bool = False) -> Structure:
     """The stored structure: its version is the one read (a write is conditioned on it), none for a new one."""
-    skipped = ("pk", "sk", "kind", "gsi1pk", "gsi1sk") + (("version",) if new else ())
+    skipped = ("pk", "sk", "kind", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk") + (("version",) if new else ())
     values = {name: getattr(structure, name) for name in Structure.get_attributes() if name not in skipped}
     return Structure(structure_pk(structure.structure_id), STRUCTURE_SK, **values)
 

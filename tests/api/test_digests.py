@@ -1,10 +1,11 @@
-"""Daily digest and weekly recap (issue 12, points 2 and 3): the jobs read only the day's and the week's sharded marks,
-mail each concerned user once at its contact address, skip who must get nothing, survive a crash half-way, and cost
-about two DynamoDB requests per mail.
+"""Daily digest and weekly recap (issue 12, points 2 and 3): the jobs read only the day's and the week's shards of
+gsi2, mail each concerned user once at its contact address, skip who must get nothing, survive a crash half-way, and
+cost at most one DynamoDB request per mail (a few hundredths at scale: scripts/bench_digests.py).
 
 Invoice events (kind ``INVOICE_STATUS``, issue 12 point 1, written by the invoices work) are written here directly
 through ``store.events`` with the agreed parameters."""
 
+import os
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -80,27 +81,37 @@ def renovation(client):
     return structure_id(client, login(client, PAUL), "*habitat*")
 
 
-# --- marks --------------------------------------------------------------------------------------------------------
+# --- gsi2 keys ----------------------------------------------------------------------------------------------------
 
-def test_a_feed_item_marks_its_reader_under_the_days_shard_once(client, menuiserie):
+def gsi2(prefix: str) -> list[tuple]:
+    return [(i["pk"]["S"], i["gsi2pk"]["S"], i["gsi2sk"]["S"]) for i in table_items()
+            if i.get("gsi2pk", {}).get("S", "").startswith(prefix)]
+
+
+def test_feed_items_file_their_reader_under_the_paris_days_shard(client, menuiserie):
     julie = user_id(JULIE)
-    invoice([julie], menuiserie, "F-1", "DEPOSEE")
-    invoice([julie], menuiserie, "F-2", "DEPOSEE")
-    marks = [i for i in table_items() if i["pk"]["S"].startswith("DIGEST#")]
+    first = invoice([julie], menuiserie, "F-1", "DEPOSEE")
+    late = invoice([julie], menuiserie, "F-2", "DEPOSEE", at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC))
     shard = rules.shard(julie, 16)
-    assert [(m["pk"]["S"], m["sk"]["S"]) for m in marks] == [(f"DIGEST#2026-11-27#{shard}", julie)]
-    assert int(marks[0]["expires_at"]["N"]) > NOW.timestamp()
-    weeks = [i for i in table_items() if i["pk"]["S"].startswith("RECAP#")]
-    assert [(w["pk"]["S"], w["sk"]["S"]) for w in weeks] == [
-        (f"RECAP#2026-11-23#{rules.shard(menuiserie, 16)}", menuiserie)]
+    day = sorted(gsi2("DIGEST#"))
+    assert [(pk, gsi2pk) for pk, gsi2pk, _ in day] == [
+        (f"FEED#{julie}", f"DIGEST#2026-11-27#{shard}"), (f"FEED#{julie}", f"DIGEST#2026-11-28#{shard}")]  # 00:30 Paris
+    assert {sk.split("#")[0] for _, _, sk in day} == {julie}
+    assert any(sk.endswith(first.event_id) for _, _, sk in day) and any(sk.endswith(late.event_id) for _, _, sk in day)
+    # no item written for the digests: only the feed and the history items
+    assert not [i for i in table_items() if i["pk"]["S"].startswith(("DIGEST", "RECAP"))]
+    # the history items of an invoice are movements of the structure's week (Paris Monday)
+    week = gsi2("RECAP#")
+    assert {(pk, gsi2pk) for pk, gsi2pk, _ in week} == {
+        (f"HISTORY#{menuiserie}", f"RECAP#2026-11-23#{rules.shard(menuiserie, 16)}")}
+    assert all(sk.startswith(f"{menuiserie}#") for _, _, sk in week)
 
 
-def test_a_request_marks_the_requester_and_the_managers(client, renovation):
+def test_a_request_files_the_requester_and_the_managers_feeds_but_no_recap(client, renovation):
     ask(client, login(client, JULIE), renovation)
-    marked = {i["sk"]["S"] for i in table_items() if i["pk"]["S"].startswith("DIGEST#2026-11-27#")}
-    assert marked == {user_id(JULIE), user_id(PAUL)}
+    assert {sk.split("#")[0] for _, _, sk in gsi2("DIGEST#2026-11-27#")} == {user_id(JULIE), user_id(PAUL)}
     # a request asked is not yet a movement of the structure's week: its decision is
-    assert not [i for i in table_items() if i["pk"]["S"].startswith("RECAP#")]
+    assert not gsi2("RECAP#")
 
 
 # --- daily digest -------------------------------------------------------------------------------------------------
@@ -179,7 +190,9 @@ def test_two_users_of_one_structure_see_only_their_services_invoices(client, men
     assert "MEU-1" in marc_mail and "MOB-1" not in marc_mail
 
 
-def test_a_run_stopped_half_way_then_run_again_sends_every_mail_once(client, menuiserie):
+def test_a_run_stopped_half_way_then_run_again_sends_every_mail_once(client, menuiserie, monkeypatch):
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
+    monkeypatch.setattr(job, "CHUNK", 2)  # two mails a transaction: the run stops after the first
     readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
     invoice(readers, menuiserie, "F-1", "DEPOSEE")
     clock.set_now(NEXT_MORNING)
@@ -189,28 +202,85 @@ def test_a_run_stopped_half_way_then_run_again_sends_every_mail_once(client, men
             raise job.Interrupted()
 
     with pytest.raises(job.Interrupted):
-        job.run_daily(after_mail=crash)
+        job.run_daily(after_chunk=crash)
     assert len(digest_mails()) == 2
+    assert job.run_daily() == {"already_sent": 2, "sent": 2}
+    assert sorted(m["To"] for m in digest_mails()) == sorted(contact(who) for who in (PAUL, JULIE, MARC, CLAIRE))
+    assert job.run_daily() == {"already_sent": 4}
+    assert len(digest_mails()) == 4
+
+
+def test_a_run_that_meets_another_runs_mails_queues_none_twice(client, menuiserie, monkeypatch):
+    """A checkpoint lost (or another run ahead of it): the chunk's transaction is cancelled by the mails already
+    queued, and the run falls back to one mail at a time, each only if absent."""
+    import boto3
+
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
+    monkeypatch.setattr(job, "CHUNK", 2)
+    readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
+    invoice(readers, menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+
+    def crash(sent):
+        if sent == 2:
+            raise job.Interrupted()
+
+    with pytest.raises(job.Interrupted):
+        job.run_daily(after_chunk=crash)
+    mails = sorted(i["pk"]["S"] for i in table_items() if i["pk"]["S"].startswith("MAIL#digest-"))
+    assert len(mails) == 2 and all(m.startswith("MAIL#digest-2026-11-27-") for m in mails)
+    (checkpoint,) = [i for i in table_items() if i["pk"]["S"].startswith("DIGEST_RUN#")]
+    assert checkpoint["pk"]["S"] == "DIGEST_RUN#daily#2026-11-27" and checkpoint["sent"]["N"] == "2"
+    boto3.client("dynamodb").delete_item(TableName=os.environ["TABLE_NAME"],
+                                         Key={"pk": checkpoint["pk"], "sk": checkpoint["sk"]})
     assert job.run_daily() == {"already_sent": 2, "sent": 2}
     assert sorted(m["To"] for m in digest_mails()) == sorted(contact(who) for who in (PAUL, JULIE, MARC, CLAIRE))
     assert job.run_daily() == {"already_sent": 4}
 
 
-def test_the_daily_digest_costs_about_two_requests_per_mail(client, menuiserie, monkeypatch, dynamodb_calls):
-    monkeypatch.setenv("DIGEST_SHARDS", "2")
+def profiles_of(count: int) -> list[str]:
+    """``count`` active users with notifications on, written straight to the table (the API would cost minutes)."""
+    from chalicelib.domain.accounts import ACTIVE
+    from chalicelib.store.models import PROFILE_SK, UserProfile, bind, user_pk
+
+    bind()
+    ids = [f"bulk{index:04d}" for index in range(count)]
+    with UserProfile.batch_write() as batch:
+        for index, user in enumerate(ids):
+            batch.save(UserProfile(
+                user_pk(user), PROFILE_SK, user_id=user, login=f"{user}@example.fr",
+                contact_email=f"contact.{user}@example.fr", last_name=f"NOM{index}", first_name="Prénom",
+                address_line1="1 rue", city="Paris", country="FR", language="FR", notifications=True, status=ACTIVE,
+                created_at=NOW - timedelta(days=400), password_changed_at=NOW - timedelta(days=10),
+                secret_question="Q", version=1))
+    return ids
+
+
+def test_the_daily_digest_costs_at_most_one_request_per_mail(client, menuiserie, monkeypatch, dynamodb_calls):
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
     readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
     for number in range(5):
         invoice(readers, menuiserie, f"F-{number}", "DEPOSEE")
     clock.set_now(NEXT_MORNING)
     dynamodb_calls.clear()
     assert job.run_daily() == {"sent": 4}
-    fixed = [c for c in dynamodb_calls if c == "BatchGetItem"]
-    # 2 shards x 2 days of marks, each shard's users in one batch read, then per mail its feed and its record
-    assert dynamodb_calls.count("Query") == 2 * 2 + 4
-    assert 1 <= len(fixed) <= 2
-    writes = [c for c in dynamodb_calls if c in ("PutItem", "TransactWriteItems")]
-    assert len(writes) == 4
-    assert len(dynamodb_calls) == 4 + len(fixed) + 4 * 2
+    # the shard's checkpoint, its day (one Query page), its readers' profiles, the four mails with the checkpoint
+    assert dynamodb_calls == ["GetItem", "Query", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_at_scale_a_mail_costs_a_few_hundredths_of_a_request(client, menuiserie, monkeypatch, dynamodb_calls):
+    monkeypatch.setenv("DIGEST_SHARDS", "2")
+    readers = profiles_of(250)
+    for number in range(3):
+        invoice(readers, menuiserie, f"F-{number}", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+    dynamodb_calls.clear()
+    assert job.run_daily() == {"sent": 250}
+    # per shard: its checkpoint, its day, 100 profiles a BatchGetItem, 90 mails a TransactWriteItems
+    assert dynamodb_calls.count("GetItem") == 2 and dynamodb_calls.count("Query") == 2
+    assert 3 <= dynamodb_calls.count("BatchGetItem") <= 4 and 3 <= dynamodb_calls.count("TransactWriteItems") <= 4
+    assert len(dynamodb_calls) <= 12  # <= 0.05 request per mail
+    assert len(digest_mails()) == 250
 
 
 # --- weekly recap -------------------------------------------------------------------------------------------------
@@ -240,15 +310,13 @@ def test_the_weekly_recap_tells_each_manager_its_structures_movements(client, me
 
 
 def test_the_weekly_recap_reads_only_structures_that_moved(client, menuiserie, dynamodb_calls, monkeypatch):
-    monkeypatch.setenv("DIGEST_SHARDS", "4")
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
     invoice([user_id(JULIE)], menuiserie, "F-1", "DEPOSEE")
     clock.set_now(NEXT_MONDAY)
     dynamodb_calls.clear()
     assert job.run_weekly() == {"sent": 2}
-    # 4 shard Queries, the structure's week of history and its members, one batch read, a write per mail
-    assert dynamodb_calls.count("Query") == 4 + 2
-    assert dynamodb_calls.count("BatchGetItem") == 1
-    assert len([c for c in dynamodb_calls if c in ("PutItem", "TransactWriteItems")]) == 2
+    # the shard's checkpoint and its week, the structure's members, its managers' profiles, both mails in one write
+    assert dynamodb_calls == ["GetItem", "Query", "Query", "BatchGetItem", "TransactWriteItems"]
 
 
 # --- fan-out ------------------------------------------------------------------------------------------------------
@@ -276,34 +344,3 @@ def test_a_run_fans_out_one_message_per_shard_and_each_shard_sends_its_users(cli
     assert digest_fanout.handle(bodies + ["not json"]) == {"sent": 4}
     assert digest_fanout.handle(bodies) == {"already_sent": 4}  # SQS delivering again sends nothing
     assert len(digest_mails()) == 4
-
-
-def test_with_a_mailer_that_queues_in_the_transaction_the_mail_and_the_record_go_together(client, menuiserie,
-                                                                                          monkeypatch):
-    """The mailer's ``sender.queue(transaction, ...)``: the outbox item and the digest record in one
-    TransactWriteItems, so a crash between them cannot lose a mail nor send one twice."""
-    from chalicelib.mail import sender
-    from chalicelib.store.models import JobMark
-
-    def queue(transaction, name, recipient, context):
-        transaction.save(JobMark(f"TESTMAIL#{recipient.user_id}", name, day=context["day"]))
-
-    monkeypatch.setattr(sender, "queue", queue, raising=False)
-    readers = [user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)]
-    invoice(readers, menuiserie, "F-1", "DEPOSEE")
-    clock.set_now(NEXT_MORNING)
-
-    def queued():
-        return sorted(i["pk"]["S"] for i in table_items() if i["pk"]["S"].startswith("TESTMAIL#"))
-
-    def crash(sent):
-        if sent == 1:
-            raise job.Interrupted()
-
-    with pytest.raises(job.Interrupted):
-        job.run_daily(after_mail=crash)
-    assert len(queued()) == 1
-    assert job.run_daily() == {"already_sent": 1, "sent": 3}
-    assert job.run_daily() == {"already_sent": 4}
-    assert queued() == sorted(f"TESTMAIL#{reader}" for reader in readers)
-    assert not digest_mails()  # nothing sent directly: the outbox does it

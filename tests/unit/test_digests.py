@@ -32,12 +32,32 @@ def test_shards_spread_users_evenly():
     assert len(counts) == 16 and max(counts.values()) < 1.1 * 1000 and min(counts.values()) > 0.9 * 1000
 
 
-def test_days_and_weeks_are_utc():
-    late = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # a Sunday
-    assert rules.day_of(late) == "2026-11-29" and rules.week_of(late) == "2026-11-23"
-    assert rules.days_to_read(datetime(2026, 11, 28, 5, tzinfo=UTC)) == ["2026-11-27", "2026-11-28"]
-    week, start, end = rules.previous_week(datetime(2026, 11, 30, 5, 30, tzinfo=UTC))
-    assert week == "2026-11-23" and start == datetime(2026, 11, 23, tzinfo=UTC) and end - start == timedelta(days=7)
+def test_days_and_weeks_are_french():
+    late = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # a Sunday in UTC, Monday 00:30 in Paris
+    assert rules.day_of(late) == "2026-11-30" and rules.week_of(late) == "2026-11-30"
+    assert rules.day_of(AT) == "2026-11-27" and rules.week_of(AT) == "2026-11-23"
+    # a run tells the Paris day before its own, whatever the UTC date
+    assert rules.digest_day(datetime(2026, 11, 28, 5, tzinfo=UTC)) == "2026-11-27"
+    assert rules.digest_day(datetime(2026, 11, 27, 23, 30, tzinfo=UTC)) == "2026-11-27"
+    assert rules.previous_week(datetime(2026, 11, 30, 5, 30, tzinfo=UTC)) == "2026-11-23"
+    assert rules.previous_week(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)) == "2026-11-23"  # Monday in Paris
+
+
+def test_chunks_hold_at_most_so_many_items_and_bytes():
+    assert rules.chunks_by_size([10] * 7, 3, 1000) == [3, 3, 1]
+    assert rules.chunks_by_size([400, 400, 400, 100], 90, 1000) == [2, 2]
+    assert rules.chunks_by_size([5000, 1], 90, 1000) == [1, 1]  # too large alone: alone
+    assert rules.chunks_by_size([], 90, 1000) == []
+
+
+@given(st.lists(st.integers(min_value=1, max_value=2000), max_size=300))
+def test_chunks_keep_every_item_in_order(sizes):
+    lengths = rules.chunks_by_size(sizes, 90, 3000)
+    assert sum(lengths) == len(sizes) and all(0 < n <= 90 for n in lengths)
+    start = 0
+    for n in lengths:
+        assert n == 1 or sum(sizes[start:start + n]) <= 3000
+        start += n
 
 
 @dataclass
@@ -76,6 +96,15 @@ def test_a_digest_keeps_invoices_apart_and_caps_the_events():
     assert len(digest.events) == rules.MAX_EVENTS and digest.more == 10 and digest.events[0].at > digest.events[1].at
     assert [g.status for g in digest.invoices] == ["DEPOSEE"]
     assert rules.digest([]).empty
+
+
+def test_a_digest_lists_so_many_invoices_per_status_and_counts_them_all():
+    many = [invoice(f"F{i}", "DEPOSEE", AT + timedelta(seconds=i)) for i in range(rules.MAX_INVOICES + 20)]
+    digest = rules.digest(many + [invoice("R1", "REJETEE")])
+    deposited, rejected = digest.invoices
+    assert (deposited.total, len(deposited.invoices)) == (rules.MAX_INVOICES + 20, rules.MAX_INVOICES)
+    assert deposited.invoices[0]["number"] == f"F{rules.MAX_INVOICES + 19}"  # the newest listed
+    assert (rejected.total, [i["number"] for i in rejected.invoices]) == (1, ["R1"])
 
 
 def test_a_weeks_recap_sorts_movements_and_sums_invoices():
