@@ -18,10 +18,17 @@ log = logging.getLogger(__name__)
 JOBS = ("daily", "weekly")
 
 
-def _run(job: str, shards=None, now=None) -> dict:
+def _run(job: str, shards=None, now=None, stop_at=None) -> dict:
     from chalicelib.jobs import digests
 
-    return (digests.run_daily if job == "daily" else digests.run_weekly)(shards, now=now)
+    return (digests.run_daily if job == "daily" else digests.run_weekly)(shards, now=now, stop_at=stop_at)
+
+
+def _send(client, queue_url: str, job: str, shards: list[int], moment: str) -> None:
+    for start_index in range(0, len(shards), 10):
+        client.send_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(shard), "MessageBody": json.dumps({"job": job, "shard": shard, "at": moment})}
+            for shard in shards[start_index:start_index + 10]])
 
 
 def start(job: str) -> dict:
@@ -35,17 +42,16 @@ def start(job: str) -> dict:
     client = boto3.client("sqs")
     moment = clock.now().isoformat()
     shards = list(range(settings.digest_shards()))
-    for start_index in range(0, len(shards), 10):
-        client.send_message_batch(QueueUrl=queue_url, Entries=[
-            {"Id": str(shard), "MessageBody": json.dumps({"job": job, "shard": shard, "at": moment})}
-            for shard in shards[start_index:start_index + 10]])
+    _send(client, queue_url, job, shards, moment)
     log.info("%s digest fanned out over %d shards", job, len(shards))
     return {"fanned_out": len(shards)}
 
 
-def handle(bodies: list[str]) -> dict:
+def handle(bodies: list[str], stop_at: float | None = None) -> dict:
     """Run the shard each message names. A message that cannot be read is logged and dropped (retrying it would not
-    make it readable)."""
+    make it readable). Past ``stop_at`` (``time.monotonic()``: the Lambda run's end less a margin) a shard stops after
+    a chunk and goes back to the queue with the same moment (``continued``): its next run resumes after its
+    checkpoint, so a shard too large for one run is sent in several."""
     from datetime import datetime
 
     totals: dict[str, int] = {}
@@ -59,7 +65,13 @@ def handle(bodies: list[str]) -> dict:
         except (ValueError, KeyError, TypeError):
             log.error("digest shard message unreadable, dropped")
             continue
-        result = _run(job, [shard], moment)  # the run's day or week, whenever SQS delivers the message
+        result = _run(job, [shard], moment, stop_at)  # the run's day or week, whenever SQS delivers the message
+        if result.pop("unfinished", None):
+            import boto3
+
+            _send(boto3.client("sqs"), settings.digest_queue_url(), job, [shard], message["at"])
+            log.info("%s digest shard %d continues in another run", job, shard)
+            result["continued"] = 1
         for key, value in result.items():
             totals[key] = totals.get(key, 0) + value
     return totals

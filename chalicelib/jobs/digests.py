@@ -20,6 +20,7 @@ chunk's transaction is cancelled and its mails are put one by one, each only if 
 """
 
 import logging
+import time
 from collections import Counter
 from datetime import datetime
 
@@ -162,17 +163,50 @@ def _batched(iterable, size: int):
 
 # Daily -------------------------------------------------------------------------------------------------------------
 
-def run_daily(shards=None, after_chunk=None, now: datetime | None = None, day: str | None = None) -> dict:
+class OutOfTime(Exception):
+    """The run's time is nearly over: it stops after a chunk written (its checkpoint saved)."""
+
+
+def _every_shard(run_shard, shards, after_chunk, stop_at: float | None, counts: Counter) -> dict:
+    """Run each shard; past ``stop_at`` (``time.monotonic()``, the Lambda run's end less a margin), stop after the
+    chunk being written and name the shards left (``unfinished``: the fan-out hands them to the queue again, and they
+    resume after their checkpoints)."""
+
+    def hook(sent):
+        if after_chunk:
+            after_chunk(sent)
+        if stop_at is not None and time.monotonic() >= stop_at:
+            raise OutOfTime()
+
+    unfinished, started = [], False
+    for shard in range(settings.digest_shards()) if shards is None else shards:
+        # the first shard always gets a chunk: each run moves on, however late it starts
+        if unfinished or (started and stop_at is not None and time.monotonic() >= stop_at):
+            unfinished.append(shard)
+            continue
+        started = True
+        try:
+            run_shard(shard, hook)
+        except OutOfTime:
+            unfinished.append(shard)
+    result = dict(counts)
+    if unfinished:
+        result["unfinished"] = unfinished
+    return result
+
+
+def run_daily(shards=None, after_chunk=None, now: datetime | None = None, day: str | None = None,
+              stop_at: float | None = None) -> dict:
     """Every shard (or those given, one per fan-out message, with the moment of the run that sent them).
     ``after_chunk`` is a test's hook, called after each chunk of mails is written. ``day``: another day than the
-    previous one (the local stack's on-demand run tells today's)."""
+    previous one (the local stack's on-demand run tells today's). ``stop_at``: see ``_every_shard``."""
     now = now or clock.now()
     day = day or domain.digest_day(now)
     counts = Counter()
-    for shard in range(settings.digest_shards()) if shards is None else shards:
-        _daily_shard(shard, day, now, counts, after_chunk)
-    log.info("daily digest of %s: %s", day, dict(counts) or "nothing")
-    return dict(counts)
+    result = _every_shard(lambda shard, hook: _daily_shard(shard, day, now, counts, hook), shards, after_chunk,
+                          stop_at, counts)
+    log.info("daily digest of %s: %s", day, result or "nothing")
+    return result
 
 
 def run_today() -> dict:
@@ -206,14 +240,14 @@ def _daily_shard(shard: int, day: str, now: datetime, counts: Counter, after_chu
 
 # Weekly ------------------------------------------------------------------------------------------------------------
 
-def run_weekly(shards=None, after_chunk=None, now: datetime | None = None) -> dict:
+def run_weekly(shards=None, after_chunk=None, now: datetime | None = None, stop_at: float | None = None) -> dict:
     now = now or clock.now()
     week = domain.previous_week(now)
     counts = Counter()
-    for shard in range(settings.digest_shards()) if shards is None else shards:
-        _weekly_shard(shard, week, now, counts, after_chunk)
-    log.info("weekly recap of %s: %s", week, dict(counts) or "nothing")
-    return dict(counts)
+    result = _every_shard(lambda shard, hook: _weekly_shard(shard, week, now, counts, hook), shards, after_chunk,
+                          stop_at, counts)
+    log.info("weekly recap of %s: %s", week, result or "nothing")
+    return result
 
 
 def _lines(selected: list[events.Event], language: str) -> list[dict]:

@@ -142,4 +142,10 @@ def digest_shard(event):
     """One shard of a digest run (``jobs.digest_fanout``): a failure is retried by SQS, then parked."""
     from chalicelib.jobs import digest_fanout
 
-    return digest_fanout.handle([record.body for record in event])
+    remaining = getattr(getattr(event, "context", None), "get_remaining_time_in_millis", None)
+    stop_at = None
+    if remaining is not None:  # a minute before Lambda's limit: the last chunk and the message back to the queue
+        import time
+
+        stop_at = time.monotonic() + remaining() / 1000 - 60
+    return digest_fanout.handle([record.body for record in event], stop_at)

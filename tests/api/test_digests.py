@@ -344,3 +344,27 @@ def test_a_run_fans_out_one_message_per_shard_and_each_shard_sends_its_users(cli
     assert digest_fanout.handle(bodies + ["not json"]) == {"sent": 4}
     assert digest_fanout.handle(bodies) == {"already_sent": 4}  # SQS delivering again sends nothing
     assert len(digest_mails()) == 4
+
+
+def test_a_shard_too_large_for_one_run_goes_back_to_the_queue_and_resumes(client, menuiserie, monkeypatch):
+    import time
+
+    import boto3
+
+    from chalicelib.jobs import digest_fanout
+
+    sqs = boto3.client("sqs")
+    url = sqs.create_queue(QueueName="digest-shards-continued")["QueueUrl"]
+    monkeypatch.setenv("DIGEST_QUEUE_URL", url)
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
+    monkeypatch.setattr(job, "CHUNK", 3)
+    invoice([user_id(who) for who in (PAUL, JULIE, MARC, CLAIRE)], menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MORNING)
+    body = '{"job": "daily", "shard": 0, "at": "' + NEXT_MORNING.isoformat() + '"}'
+    # the run's time is over at once: one chunk written, then the shard back on the queue with the same moment
+    assert digest_fanout.handle([body], stop_at=time.monotonic()) == {"sent": 3, "continued": 1}
+    (again,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert again["Body"] == body and len(digest_mails()) == 3
+    clock.set_now(NEXT_MORNING + timedelta(minutes=15))
+    assert digest_fanout.handle([again["Body"]]) == {"already_sent": 3, "sent": 1}
+    assert sorted(m["To"] for m in digest_mails()) == sorted(contact(who) for who in (PAUL, JULIE, MARC, CLAIRE))
