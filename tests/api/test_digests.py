@@ -319,6 +319,24 @@ def test_the_weekly_recap_reads_only_structures_that_moved(client, menuiserie, d
     assert dynamodb_calls == ["GetItem", "Query", "Query", "BatchGetItem", "TransactWriteItems"]
 
 
+def test_a_recap_run_stopped_between_two_managers_of_a_structure_resumes_with_the_second(client, menuiserie,
+                                                                                         monkeypatch):
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
+    monkeypatch.setattr(job, "CHUNK", 1)
+    invoice([user_id(JULIE)], menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MONDAY)
+
+    def crash(sent):
+        raise job.Interrupted()
+
+    with pytest.raises(job.Interrupted):
+        job.run_weekly(after_chunk=crash)
+    (first,) = digest_mails()
+    assert job.run_weekly() == {"already_sent": 1, "sent": 1}  # the structure read again, its first manager skipped
+    assert sorted(m["To"] for m in digest_mails()) == sorted([contact(PAUL), contact(MARC)])
+    assert job.run_weekly() == {"already_sent": 2}
+
+
 # --- fan-out ------------------------------------------------------------------------------------------------------
 
 def test_a_run_fans_out_one_message_per_shard_and_each_shard_sends_its_users(client, menuiserie, monkeypatch):

@@ -196,6 +196,10 @@ def test_the_local_stack_keeps_tables_and_buckets_and_drops_cloud_only_reference
     local = local_template()
     table = local["Resources"]["AccountTable"]["Properties"]
     assert table["GlobalSecondaryIndexes"][0]["IndexName"] == "gsi1"
+    # the digests' index (issue 12): a day's feed items and a week's movements by shard, with their content
+    (digests,) = [index for index in table["GlobalSecondaryIndexes"] if index["IndexName"] == "gsi2"]
+    assert [k["AttributeName"] for k in digests["KeySchema"]] == ["gsi2pk", "gsi2sk"]
+    assert digests["Projection"] == {"ProjectionType": "ALL"}
     assert "CorsConfiguration" not in local["Resources"]["AttachmentsBucket"]["Properties"]
     # The invoicing platform's queue and its dead-letter queue (issue 12) are created locally too.
     redrive = local["Resources"]["InvoiceStatusQueue"]["Properties"]["RedrivePolicy"]
