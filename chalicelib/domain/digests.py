@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib.domain import events
+from chalicelib.domain import events, invoices
 from chalicelib.domain.accounts import ACTIVE
 
 # How long a shard run's checkpoint is kept (TTL): past its day or week, nothing reads it.
@@ -23,13 +23,10 @@ MAX_INVOICES = 20
 # The days and weeks of digests are French ones: a run on day D tells the Paris day D-1.
 PARIS = ZoneInfo("Europe/Paris")
 
-# The invoice event written by the invoices work (issue 12 point 1): its parameters are ``number``, ``status``,
-# ``amount``, ``service_id``, ``reason`` (optional) and ``date``, with ``structure_id`` on the event.
-INVOICE_STATUS = getattr(events, "INVOICE_STATUS", "INVOICE_STATUS")
-
-# Invoice lifecycle statuses (DOMAIN.md), in their order: a digest lists its groups so.
-INVOICE_STATUSES = ("DEPOSEE", "EN_COURS_ACHEMINEMENT", "MISE_A_DISPOSITION", "A_RECYCLER", "SUSPENDUE", "REJETEE",
-                    "SERVICE_FAIT", "MANDATEE", "MISE_A_DISPOSITION_COMPTABLE", "COMPTABILISEE", "MISE_EN_PAIEMENT")
+# The invoice event (its parameters: ``number``, ``status``, ``amount``, ``service_id``, ``reason`` (optional) and
+# ``date``, with ``structure_id`` on the event) and the lifecycle statuses in their order: a digest lists its groups so.
+INVOICE_STATUS = events.INVOICE_STATUS
+INVOICE_STATUSES = invoices.STATUSES
 
 
 def shard(key: str, shards: int) -> int:
