@@ -54,6 +54,35 @@ def test_julie_sees_the_rejection_on_every_page_and_attests_it(own, new_context)
     expect(julie.locator("#rejections-notice")).to_have_count(0)
 
 
+def _digests(page, base_url: str) -> list[str]:
+    """The recipients of the daily digests in the local outbox (« votre résumé du … »)."""
+    mails = page.request.get(base_url + "/dev/outbox.json").json()
+    return [m["to"] for m in mails if m["subject"].startswith("Chorus Pro : votre résumé du ")]
+
+
+def test_the_daily_digest_on_demand_mails_each_concerned_user_once(own, new_context):
+    """Run on demand (/dev/run/daily_digest): one digest per user with something new today (the seeded invoices'
+    holders, Julie's rejection), in the outbox within seconds; a second run the same day sends nothing more."""
+    julie = person(new_context, own.url, JULIE)
+    sent = julie.request.get(own.url + "/dev/invoices/send?" + urlencode({
+        "number": "FAC-2026-0077", "status": "MISE_A_DISPOSITION", "service": "MOBURB", "amount": "80.00"}))
+    assert sent.json()["handled"] == 1
+    ran = julie.request.get(own.url + "/dev/run/daily_digest").json()["result"]
+    assert ran.get("sent", 0) >= 1, ran
+    recipients = []
+    for _ in range(50):
+        recipients = _digests(julie, own.url)
+        if len(recipients) >= ran["sent"]:
+            break
+        julie.wait_for_timeout(200)
+    assert len(recipients) == ran["sent"] and len(set(recipients)) == len(recipients), recipients
+    assert JULIE in recipients
+    again = julie.request.get(own.url + "/dev/run/daily_digest").json()["result"]
+    assert again.get("sent", 0) == 0, again
+    julie.wait_for_timeout(1000)
+    assert sorted(_digests(julie, own.url)) == sorted(recipients)
+
+
 def test_the_demo_rejection_waits_for_marc_only(own, new_context):
     marc = person(new_context, own.url, MARC)
     expect(marc.locator("#rejections-notice").get_by_text(
