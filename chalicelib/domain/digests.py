@@ -22,6 +22,11 @@ MAX_EVENTS = 50
 MAX_INVOICES = 20
 # The days and weeks of digests are French ones: a run on day D tells the Paris day D-1.
 PARIS = ZoneInfo("Europe/Paris")
+# The weekly recap's index of managers is spread over so many partitions, by structure. Fixed, unlike the shards of
+# ``DIGEST_SHARDS``: its keys live as long as the rattachements (a week's or a day's keys are rewritten every week or
+# day), so raising the shards must not leave them where no run looks. A run reads only the buckets of the structures
+# that moved (one when the shards are these buckets).
+MANAGER_BUCKETS = 16
 
 # The invoice event (its parameters: ``number``, ``status``, ``amount``, ``service_id``, ``reason`` (optional) and
 # ``date``, with ``structure_id`` on the event) and the lifecycle statuses in their order: a digest lists its groups so.

@@ -8,9 +8,10 @@ outbox ``CHUNK`` at a time in one TransactWriteItems with the shard's checkpoint
 mail. The run on day D tells the Paris day D-1: no per-user cursor.
 
 Weekly, on Mondays, per shard: the past week's movements of the shard's structures from one Query of
-``RECAP#<Monday>#<shard>`` on ``gsi2``, then per structure that moved one Query of its members (its managers: no index
-gives several structures' managers in one request), one BatchGetItem per 100 managers, the mails in chunks as above.
-About 1 / (managers per structure) requests per mail, plus a few hundredths.
+``RECAP#<Monday>#<shard>`` on ``gsi2``, read alongside its structures' managers (``RECAP_MANAGERS#<bucket>`` on
+``gsi2``, in the same structure order: a few Query pages per bucket, no Query per structure), one BatchGetItem per 100
+managers, the mails in chunks as above. A few hundredths of a request per mail while a fair share of the shard's
+structures move in a week (the managers' pages hold about a thousand rattachements each).
 
 Idempotent: a mail's outbox id is fixed by its day (or week), structure and user, and is put only if it does not exist;
 the checkpoint says how far the shard went and moves only from the value the run read, in the transaction of the mails
@@ -27,9 +28,9 @@ from datetime import datetime
 from chalicelib import settings
 from chalicelib.domain import clock, events
 from chalicelib.domain import digests as domain
-from chalicelib.domain.memberships import VALIDATED, manages
+from chalicelib.domain.memberships import manages
 from chalicelib.mail import sender
-from chalicelib.store import digests, memberships
+from chalicelib.store import digests
 
 log = logging.getLogger(__name__)
 
@@ -258,12 +259,15 @@ def _weekly_shard(shard: int, week: str, now: datetime, counts: Counter, after_c
     today = now.astimezone(domain.PARIS).date()  # rattachements' dates are French days
     run = _ShardRun("weekly", week, shard, now, counts, after_chunk)
     waiting = []  # (structure id, its name, its recap, a manager's user id)
+    buckets = {}  # the managers' buckets read so far, each followed in structure order
     for structure_id, history in digests.week_histories(week, shard, run.after):
         recap = domain.recap(history)
         if recap.empty:
             continue
-        managers = sorted((m for m in memberships.members(structure_id, VALIDATED) if manages(m, today)),
-                          key=lambda m: m.user_id)
+        bucket = digests.manager_bucket(structure_id)
+        if bucket not in buckets:
+            buckets[bucket] = _Following(digests.bucket_managers(bucket, run.after))
+        managers = sorted((m for m in buckets[bucket](structure_id) if manages(m, today)), key=lambda m: m.user_id)
         name = managers[0].designation if managers else structure_id  # the rattachement copies the name
         waiting += [(structure_id, name, recap, m.user_id) for m in managers]
         if len(waiting) >= PROFILES:
@@ -271,6 +275,22 @@ def _weekly_shard(shard: int, week: str, now: datetime, counts: Counter, after_c
             waiting = []
     _recap_mails(run, week, waiting, counts)
     run.flush()
+
+
+class _Following:
+    """A bucket's managers read alongside its week's movements: both come in structure order (gsi2 sort keys
+    ``<structure>#...``), so each structure's managers are found by reading on, never by a Query of their own."""
+
+    def __init__(self, grouped):
+        self.grouped, self.current = grouped, next(grouped, None)
+
+    def __call__(self, structure_id: str) -> list:
+        wanted = f"{structure_id}#"  # the order of the sort keys, whatever the characters of the ids
+        while self.current is not None and f"{self.current[0]}#" < wanted:
+            self.current = next(self.grouped, None)
+        if self.current is not None and self.current[0] == structure_id:
+            return self.current[1]
+        return []
 
 
 def _recap_mails(run: _ShardRun, week: str, waiting: list, counts: Counter) -> None:

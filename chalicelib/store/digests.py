@@ -5,6 +5,12 @@
   written per event besides the feed item, no read of a user's feed, no user without something.
 - ``gsi2`` ``RECAP#<Monday>#<shard>`` / ``<structure>#<history sk>``: the history items of the recap's kinds, so a
   shard's week is read the same way, grouped by structure.
+- ``gsi2`` ``RECAP_MANAGERS#<bucket>`` / ``<structure>#<user>``: every rattachement whose role lets it manage its
+  structure (principal, secondary acting as manager), whatever its status and dates (the job checks them on the item
+  read), set where a rattachement is put or its role changes (``store.memberships``). The bucket is the structure's
+  among ``domain.MANAGER_BUCKETS``, fixed whatever ``DIGEST_SHARDS`` says (these keys outlive any run). A shard's
+  recap reads its structures' managers in a few Query pages per bucket, in the order of its week's movements (both
+  sorted by structure): no Query per structure.
 - ``DIGEST_RUN#<job>#<period>`` / ``SHARD#<shard>``: how far a shard's run went (``done_up_to``, the position of its
   last mail, and how many it sent), written in the same TransactWriteItems as the chunk of mails it covers, on the
   condition that it still says what the run read: a crash leaves the whole chunk or none, a rerun resumes after it.
@@ -22,6 +28,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import settings
 from chalicelib.domain import digests as domain
+from chalicelib.domain.memberships import can_manage
 from chalicelib.store import retries
 from chalicelib.store.models import (
     PROFILE_SK,
@@ -38,6 +45,7 @@ log = logging.getLogger(__name__)
 DAY_PREFIX = "DIGEST#"
 WEEK_PREFIX = "RECAP#"
 RUN_PREFIX = "DIGEST_RUN#"
+MANAGERS_PREFIX = "RECAP_MANAGERS#"
 
 
 class RunCheckpoint(Item, discriminator="DIGEST_RUN"):
@@ -68,6 +76,22 @@ def history_keys(kind: str, structure_id: str, at: datetime, sk: str) -> dict:
         return {}
     shard = domain.shard(structure_id, settings.digest_shards())
     return {"gsi2pk": week_pk(domain.week_of(at), shard), "gsi2sk": f"{structure_id}#{sk}"}
+
+
+def managers_pk(bucket: int) -> str:
+    return f"{MANAGERS_PREFIX}{bucket}"
+
+
+def manager_bucket(structure_id: str) -> int:
+    return domain.shard(structure_id, domain.MANAGER_BUCKETS)
+
+
+def manager_keys(structure_id: str, user_id: str, role: str, scope: str | None) -> dict:
+    """gsi2 keys of a rattachement whose role lets it manage its structure; None for both otherwise (an update sets
+    them so, a put leaves them out)."""
+    if not can_manage(role, scope, True):
+        return {"gsi2pk": None, "gsi2sk": None}
+    return {"gsi2pk": managers_pk(manager_bucket(structure_id)), "gsi2sk": f"{structure_id}#{user_id}"}
 
 
 # Reads -------------------------------------------------------------------------------------------------------------
@@ -110,6 +134,27 @@ def week_histories(week: str, shard: int, after: str | None = None):
     from chalicelib.store.events import HISTORY_PREFIX
 
     return _grouped(week_pk(week, shard), after, HISTORY_PREFIX, inclusive=True)
+
+
+def bucket_managers(bucket: int, after: str | None = None):
+    """(structure id, its rattachements with a manager's role) of a bucket's structures, in structure order, from
+    structure ``after`` (re-read, as ``week_histories``): a few Query pages (1 MB, about a thousand rattachements)."""
+    from chalicelib.store.memberships import to_membership
+    from chalicelib.store.models import Membership
+
+    bind()
+    condition = Item.gsi2sk >= f"{after.split('#', 1)[0]}#" if after is not None else None
+    owner, found = None, []
+    for item in Item.digest_index.query(managers_pk(bucket), condition):
+        if not isinstance(item, Membership):
+            continue
+        if item.structure_id != owner:
+            if found:
+                yield owner, found
+            owner, found = item.structure_id, []
+        found.append(to_membership(item))
+    if found:
+        yield owner, found
 
 
 def profiles(user_ids: list[str]) -> dict:

@@ -66,7 +66,8 @@ def end(membership: entities.Membership, mark: EndMark, events) -> int:
             Membership(user_pk(membership.user_id), membership_sk(membership.structure_id)),
             actions=[Membership.status.set(transition.target),
                      Membership.gsi1sk.set(f"{transition.target}#{membership.user_id}"),
-                     Membership.manager_scope.remove()],
+                     Membership.manager_scope.remove(),
+                     Membership.gsi2pk.remove(), Membership.gsi2sk.remove()],  # an ended link manages nothing
             condition=(Membership.status == VALIDATED) & (Membership.valid_until == iso_text(membership.valid_until)))
         for row in rows:
             transaction.delete(subscription_store.key_item(row))

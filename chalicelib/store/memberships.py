@@ -28,6 +28,7 @@ from chalicelib.domain.subscriptions import HABILITATIONS, MANAGER_SPACE, MODIFI
 from chalicelib.domain.subscriptions import PENDING as SUBSCRIPTION_PENDING
 from chalicelib.store import subscriptions as subscription_store
 from chalicelib.store.common import allowed_states, commit, entity, iso_date, iso_text, manager_check
+from chalicelib.store.digests import manager_keys
 from chalicelib.store.models import (
     MEMBERSHIP_PREFIX,
     PROFILE_SK,
@@ -125,7 +126,15 @@ def _membership_item(membership: entities.Membership) -> Membership:
     return Membership(
         user_pk(membership.user_id), membership_sk(membership.structure_id), **_fields(membership),
         gsi1pk=members_pk(membership.structure_id), gsi1sk=f"{membership.status}#{membership.user_id}",
+        **manager_keys(membership.structure_id, membership.user_id, membership.role, membership.manager_scope),
     )
+
+
+def _manager_key_actions(membership: entities.Membership, role: str, scope: str | None) -> list:
+    """Keep the weekly recap's index of managers (``store.digests.manager_keys``) right when the role or scope of a
+    rattachement changes; every change of role goes through here or through ``_membership_item``."""
+    keys = manager_keys(membership.structure_id, membership.user_id, role, scope)
+    return set_actions(Membership, keys)
 
 
 def _file_end(transaction, membership: entities.Membership) -> None:
@@ -385,7 +394,8 @@ def end_membership(membership: entities.Membership, transition: Transition,
             manager_check(transaction, manager)
         transaction.update(
             _key_item(membership), actions=[*_status_actions(membership, transition.target),
-                                            Membership.manager_scope.remove()],
+                                            Membership.manager_scope.remove(),
+                                            *_manager_key_actions(membership, membership.role, None)],
             condition=allowed_states(Membership, Membership.status, transition)
             & Membership.role.is_in(*ROLE.transition("demote").sources),
         )
@@ -402,7 +412,8 @@ def role_update(transaction, membership: entities.Membership, transition: Transi
     transaction.update(
         _key_item(membership),
         actions=[Membership.role.set(transition.target),
-                 Membership.manager_scope.set(scope) if scope else Membership.manager_scope.remove()],
+                 Membership.manager_scope.set(scope) if scope else Membership.manager_scope.remove(),
+                 *_manager_key_actions(membership, transition.target, scope)],
         condition=(Membership.status == VALIDATED) & Membership.role.is_in(*transition.sources),
     )
 
@@ -497,7 +508,8 @@ def suspend_update(transaction, membership: entities.Membership, transition: Tra
     hand_over_role = ROLE.transition("hand_over")
     if hand_over:
         status_update(transaction, membership, transition,
-                      [Membership.role.set(hand_over_role.target), Membership.manager_scope.remove()],
+                      [Membership.role.set(hand_over_role.target), Membership.manager_scope.remove(),
+                       *_manager_key_actions(membership, hand_over_role.target, None)],
                       Membership.role.is_in(*hand_over_role.sources))
     else:
         status_update(transaction, membership, transition,

@@ -17,8 +17,9 @@ from chalicelib.domain import events as event_rules
 from chalicelib.domain.accounts import INACTIVE
 from chalicelib.jobs import digests as job
 from chalicelib.store import accounts
+from chalicelib.store import digests as store_digests
 from chalicelib.store import events as event_store
-from tests.api.conftest import NOW, login, sent_mails, table_items
+from tests.api.conftest import NOW, login, send, sent_mails, table_items
 from tests.api.test_events import ask, decide
 from tests.api.test_structures import CLAIRE, JULIE, MARC, PAUL, structure_id, user_id
 
@@ -309,14 +310,44 @@ def test_the_weekly_recap_tells_each_manager_its_structures_movements(client, me
     assert len(digest_mails()) == 3
 
 
-def test_the_weekly_recap_reads_only_structures_that_moved(client, menuiserie, dynamodb_calls, monkeypatch):
+def test_the_weekly_recap_reads_only_structures_that_moved(client, menuiserie, renovation, dynamodb_calls,
+                                                           monkeypatch):
+    # one shard, where the rattachements' manager keys were written with 16: they do not depend on DIGEST_SHARDS
     monkeypatch.setenv("DIGEST_SHARDS", "1")
     invoice([user_id(JULIE)], menuiserie, "F-1", "DEPOSEE")
+    invoice([user_id(PAUL)], renovation, "F-2", "DEPOSEE")
     clock.set_now(NEXT_MONDAY)
     dynamodb_calls.clear()
+    assert job.run_weekly() == {"sent": 3}
+    # the shard's checkpoint and its week, the managers of each bucket holding a structure that moved (not one Query
+    # per structure), their profiles, the three mails in one write
+    buckets = {store_digests.manager_bucket(menuiserie), store_digests.manager_bucket(renovation)}
+    assert dynamodb_calls == ["GetItem", "Query", *["Query"] * len(buckets), "BatchGetItem", "TransactWriteItems"]
+
+
+def test_the_index_of_managers_follows_roles(client, menuiserie):
+    paul = login(client, PAUL)
+
+    def indexed():
+        return {(pk.removeprefix("USER#"), sk) for pk, _, sk in gsi2("RECAP_MANAGERS#")
+                if sk.startswith(f"{menuiserie}#")}
+
+    def role(login_name, payload):
+        response = send(client, "POST", f"/structures/{menuiserie}/members/{user_id(login_name)}/role", payload,
+                        cookie=paul)
+        assert response.status_code == 200, response.json_body
+
+    # the principal and the secondary acting as manager; Julie (user) is not filed
+    assert indexed() == {(user_id(u), f"{menuiserie}#{user_id(u)}") for u in (PAUL, MARC)}
+    assert all(pk == f"RECAP_MANAGERS#{store_digests.manager_bucket(menuiserie)}" for _, pk, sk in
+               gsi2("RECAP_MANAGERS#") if sk.startswith(f"{menuiserie}#"))
+    role(JULIE, {"role": "GESTIONNAIRE_SECONDAIRE", "manager_scope": "GESTIONNAIRE"})
+    role(MARC, {"role": "UTILISATEUR"})
+    assert indexed() == {(user_id(u), f"{menuiserie}#{user_id(u)}") for u in (PAUL, JULIE)}
+    invoice([user_id(JULIE)], menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MONDAY)
     assert job.run_weekly() == {"sent": 2}
-    # the shard's checkpoint and its week, the structure's members, its managers' profiles, both mails in one write
-    assert dynamodb_calls == ["GetItem", "Query", "Query", "BatchGetItem", "TransactWriteItems"]
+    assert sorted(m["To"] for m in digest_mails()) == sorted([contact(PAUL), contact(JULIE)])
 
 
 def test_a_recap_run_stopped_between_two_managers_of_a_structure_resumes_with_the_second(client, menuiserie,
