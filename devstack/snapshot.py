@@ -57,6 +57,7 @@ def restore(path: Path) -> bool:
         s3.put_object(Bucket=names["AttachmentsBucket"], Key=obj["key"], Body=base64.b64decode(obj["body"]), **extra)
     copy_pending_requests(items)
     check_pending_requests(items)
+    index_managers(items)
     return bool(items)
 
 
@@ -73,6 +74,16 @@ def copy_pending_requests(items: list[dict]) -> int:
             written += copy_to_managers(request) if request else 0
     return written
 
+
+
+def index_managers(items: list[dict]) -> int:
+    """A state saved before the weekly recap's index of managers: give each manager's rattachement its keys, so that
+    the recap finds it. Does nothing to a state that has them."""
+    from chalicelib.store.memberships import index_manager, to_membership
+    from chalicelib.store.models import Membership
+
+    return sum(index_manager(to_membership(Membership.from_raw_data(item))) for item in items
+               if item.get("kind", {}).get("S") == "MEMBERSHIP" and "gsi2pk" not in item)
 
 
 def check_pending_requests(items: list[dict]) -> int:

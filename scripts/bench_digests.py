@@ -155,18 +155,20 @@ def profiles(count: int):
 def memberships(users: int):
     """One validated rattachement per user to its structure; the first user of each structure its principal manager."""
     from chalicelib.domain.memberships import PRINCIPAL, USER, VALIDATED
+    from chalicelib.store.digests import manager_keys
     from chalicelib.store.memberships import members_pk
     from chalicelib.store.models import Membership, membership_sk, user_pk
 
     for index in range(users):
         user_id, structure = f"u{index:07d}", f"s{index // USERS_PER_STRUCTURE:06d}"
+        role = PRINCIPAL if index % USERS_PER_STRUCTURE == 0 else USER
         yield Membership(
             user_pk(user_id), membership_sk(structure), user_id=user_id, structure_id=structure,
             identifier=f"{index // USERS_PER_STRUCTURE:014d}", designation=f"Structure {structure}",
-            role=PRINCIPAL if index % USERS_PER_STRUCTURE == 0 else USER, status=VALIDATED, valid_from="2025-01-01",
+            role=role, status=VALIDATED, valid_from="2025-01-01",
             requested_at=DAY - timedelta(days=300), first_name="Prénom", last_name=f"NOM{index}",
             contact_email=f"contact.{user_id}@example.fr", gsi1pk=members_pk(structure),
-            gsi1sk=f"{VALIDATED}#{user_id}").serialize()
+            gsi1sk=f"{VALIDATED}#{user_id}", **manager_keys(structure, user_id, role, None)).serialize()
 
 
 def invoice_items(users: int, events: int):

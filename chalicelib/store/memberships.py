@@ -528,6 +528,19 @@ def restore_memberships(user_id: str) -> list[entities.Membership]:
     return restored
 
 
+def index_manager(membership: entities.Membership) -> bool:
+    """Give a rattachement stored before the recap's index of managers its keys, if its role lets it manage and is
+    still the one read (one conditional UpdateItem; idempotent): whether it was indexed now."""
+    bind()
+    keys = manager_keys(membership.structure_id, membership.user_id, membership.role, membership.manager_scope)
+    if keys["gsi2pk"] is None:
+        return False
+    scope = Membership.manager_scope == membership.manager_scope if membership.manager_scope \
+        else Membership.manager_scope.does_not_exist()
+    condition = (Membership.role == membership.role) & scope & Membership.gsi2pk.does_not_exist()
+    return _update_if_present(_key_item(membership), set_actions(Membership, keys), condition)
+
+
 def add_request_copies(manager_id: str, pending: list[entities.Membership]) -> None:
     """Copies of ``pending`` requests for a manager who was not one when they were made (derived data)."""
     bind()
@@ -588,9 +601,10 @@ def set_services(membership: entities.Membership, services: list[entities.Servic
         _update_if_present(copy, [action(RequestCopy)])
 
 
-def _update_if_present(item, actions) -> bool:
+def _update_if_present(item, actions, condition=None) -> bool:
     try:
-        item.update(actions=actions, condition=type(item).pk.exists())
+        item.update(actions=actions, condition=type(item).pk.exists() & condition if condition is not None
+                    else type(item).pk.exists())
         return True
     except UpdateError as error:
         if error.cause_response_code != "ConditionalCheckFailedException":

@@ -368,6 +368,24 @@ def test_a_recap_run_stopped_between_two_managers_of_a_structure_resumes_with_th
     assert job.run_weekly() == {"already_sent": 2}
 
 
+def test_local_data_saved_before_the_index_of_managers_gets_it_at_restart(client, menuiserie, monkeypatch):
+    import boto3
+
+    from devstack.snapshot import index_managers
+
+    monkeypatch.setenv("DIGEST_SHARDS", "1")
+    dynamodb, table = boto3.client("dynamodb"), os.environ["TABLE_NAME"]
+    for item in [i for i in table_items() if i.get("gsi2pk", {}).get("S", "").startswith("RECAP_MANAGERS#")]:
+        dynamodb.update_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]},
+                             UpdateExpression="REMOVE gsi2pk, gsi2sk")
+    invoice([user_id(JULIE)], menuiserie, "F-1", "DEPOSEE")
+    clock.set_now(NEXT_MONDAY)
+    assert job.run_weekly() == {}  # no manager found: nothing sent, nothing marked done
+    assert index_managers(table_items()) == 4  # Paul twice, Marc, Claire
+    assert index_managers(table_items()) == 0  # once is enough
+    assert job.run_weekly() == {"sent": 2}
+
+
 # --- fan-out ------------------------------------------------------------------------------------------------------
 
 def test_a_run_fans_out_one_message_per_shard_and_each_shard_sends_its_users(client, menuiserie, monkeypatch):
