@@ -125,6 +125,11 @@ export function createAttachmentsBlock({ refresh }) {
   }
 
   function render() {
+    // A redraw replaces the rows' buttons: the one that had the focus gets it back under its id (a list read again
+    // after a conflict can land after « Annuler » gave the focus back to the old button).
+    const focused = document.activeElement;
+    const focusedId = focused?.id && (body.contains(focused) || $('attachments-modal-body').contains(focused))
+      ? focused.id : null;
     if (!state.rows.length) {
       body.replaceChildren(emptyRow(COLUMNS, t('empty.attachments')));
     } else {
@@ -145,6 +150,7 @@ export function createAttachmentsBlock({ refresh }) {
         actions(row, 'attachment-window', false)))
       : [emptyRow(5, t('empty.attachments'))]));
     $('attachment-file-hint').textContent = t('attachments.file_hint', { extensions: EXTENSIONS.join(', ') });
+    if (focusedId) document.getElementById(focusedId)?.focus();
   }
 
   body.addEventListener('change', (event) => {

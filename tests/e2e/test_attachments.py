@@ -153,9 +153,22 @@ def test_a_person_adds_edits_downloads_zips_and_deletes_attachments(own, page):
     assert status == 200
     row.get_by_role("button", name=re.compile("^Éditer")).click()
     edit.get_by_label("Désignation").fill("Trop tard")
+    # The list read again after the conflict is held until « Annuler » has closed the window: the redrawn row's
+    # « Éditer » must still get the focus (it was lost when the answer came last).
+    held = []
+    page.route("**/api/account", lambda route: held.append(route))
     edit.get_by_role("button", name="Enregistrer").click()
     expect(edit.locator("#attachment-edit-error")).to_contain_text("modifiée entre-temps")
     edit.get_by_role("button", name="Annuler").click()
+    expect(page.locator(f"#attachment-edit-{attachment_id}")).to_be_focused()
+    for _ in range(50):  # the route's handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert len(held) == 1
+    held[0].continue_()
+    page.unroute("**/api/account")
+    expect(row).to_contain_text("Autre onglet")
     expect(page.locator(f"#attachment-edit-{attachment_id}")).to_be_focused()
     page.reload()
     page.wait_for_selector('main[data-ready="true"]')
