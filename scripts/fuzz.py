@@ -70,46 +70,71 @@ def structure_id(base: str, cookie: str, designation: str) -> str:
     return page["items"][0]["structure_id"]
 
 
-def prepare(base: str) -> str:
-    """Pending work for Paul to decide; returns Paul's session cookie."""
-    julie, marc = log_in(base, JULIE), log_in(base, MARC)
+CLAIRE = "claire.martin@ebenisterie-martin.fr"
+CLAIRES_STRUCTURES = 4
+
+
+def prepare(base: str) -> tuple[str, dict]:
+    """Pending work for Paul to decide, and structures of Claire's for Paul to ask to join; returns Paul's session
+    cookie and the seeds of the hooks (scripts/fuzz_hooks.py): the site's origin, today, the structures' ids, SIRETs,
+    service codes."""
+    from scripts.bench_search import siret
+
+    julie, marc, claire = log_in(base, JULIE), log_in(base, MARC), log_in(base, CLAIRE)
     renovation = structure_id(base, julie, "Rénovation Habitat")
     menuiserie = structure_id(base, julie, "Menuiserie Dupont")
-    ask = {"valid_from": time.strftime("%Y-%m-%d"), "comment": "Fuzz", "services": []}
+    today = time.strftime("%Y-%m-%d")
+    ask = {"valid_from": today, "comment": "Fuzz", "services": []}
     for cookie in (julie, marc):
         call(base, "POST", f"/structures/{renovation}/memberships", ask, cookie)
     call(base, "POST", f"/structures/{menuiserie}/subscriptions",
          {"space": "Factures reçues", "rows": [{"service_code": "MOBURB", "habilitation": "CONSULTATION_UNIQUEMENT"}],
-          "valid_from": time.strftime("%Y-%m-%d")}, julie)
-    return log_in(base, PAUL)
+          "valid_from": today}, julie)
+    others = [structure_id(base, claire, "Ébénisterie Martin")]
+    for number in range(CLAIRES_STRUCTURES):
+        status, created, _ = call(base, "POST", "/structures", {
+            "identifier_type": "SIRET", "identifier": siret(82_000_000 + number),
+            "designation": f"Atelier Martin {number}", "structure_type": "PRIVEE",
+            "address": {"line1": "3 rue des Copeaux", "postal_code": "69001", "city": "Lyon", "country": "FR"},
+            "services": [{"code": "FUZ1", "name": "Service du fuzz"}]}, claire)
+        if status == 201:
+            others.append(created["structure_id"])
+    seeds = {"origin": base, "today": today, "structure_ids": [menuiserie, renovation, *others],
+             "sirets": [siret(number) for number in range(81_000_000, 81_000_200)],
+             "service_codes": ["MOBURB", "MENINT", "FUZ1"]}
+    return log_in(base, PAUL), seeds
 
 
-def _dictionaries() -> str:
+def _dictionaries(seeds: dict) -> str:
     """Values the generator uses half the time: words that find structures (so that the links from a search have
-    somewhere to go) and valid SIRETs (so that a created structure leads to its members, services, spaces)."""
-    from scripts.bench_search import siret
+    somewhere to go), valid SIRETs (so that a created structure leads to its members, services, spaces), and the
+    ids of structures that exist (Paul's, and Claire's that he may ask to join)."""
+    def listed(values) -> str:
+        return ", ".join(json.dumps(value) for value in values)
 
-    sirets = ", ".join(f'"{siret(number)}"' for number in range(81_000_000, 81_000_200))
     return ('[dictionaries.designations]\nvalues = ["menuiserie", "renovation", "*ebenist*", "dupont"]\n'
-            f"[dictionaries.sirets]\nvalues = [{sirets}]\n[parameters]\n"
+            f"[dictionaries.sirets]\nvalues = [{listed(seeds['sirets'])}]\n"
+            f"[dictionaries.structures]\nvalues = [{listed(seeds['structure_ids'])}]\n[parameters]\n"
             '"query.designation" = { dictionary = "designations", probability = 0.5 }\n'
-            '"body.identifier" = { dictionary = "sirets", probability = 0.5 }\n')
+            '"body.identifier" = { dictionary = "sirets", probability = 0.5 }\n'
+            '"path.structure_id" = { dictionary = "structures", probability = 0.5 }\n')
 
 
-DICTIONARIES = _dictionaries()
-
-
-def run(base: str, cookie: str, report_dir: Path, quick: bool, seed: int | None = None) -> dict:
+def run(base: str, cookie: str, seeds: dict, report_dir: Path, quick: bool, seed: int | None = None) -> dict:
     """Runs schemathesis once; returns ``summary()`` of its reports, with its printed output as ``output``."""
     # Per phase: fuzzing's examples per operation, the stateful phase's scenarios (each a chain of linked calls).
-    fuzzing, stateful = (4, 60) if quick else (int(os.environ.get("FUZZ_EXAMPLES", 100)), 400)
+    fuzzing, stateful = (4, 40) if quick else (int(os.environ.get("FUZZ_EXAMPLES", 100)), 400)
     config = report_dir / "schemathesis.toml"
     report_dir.mkdir(parents=True, exist_ok=True)
     # The coverage phase tries every boundary of every field and every other method on every path (2,500 requests):
     # the quick pass keeps its valid boundaries and one foreign method, the negative cases are the fuzzing phase's.
     coverage = '[phases.coverage]\nunexpected-methods = ["trace"]\n[phases.coverage.generation]\nmode = "positive"\n'
-    config.write_text(DICTIONARIES + (coverage if quick else "") + f"[phases.fuzzing.generation]\n"
-                      f"max-examples = {fuzzing}\n[phases.stateful.generation]\nmax-examples = {stateful}\n")
+    # The stateful phase follows the declared links only (inferred ones would share its budget), and a scenario may
+    # go 20 calls deep: a chain such as search → structure → members → role takes a root call and three links.
+    config.write_text(_dictionaries(seeds) + (coverage if quick else "") + f"[phases.fuzzing.generation]\n"
+                      f"max-examples = {fuzzing}\n[phases.stateful]\nmax-steps = 20\n"
+                      f"[phases.stateful.inference]\nalgorithms = []\n"
+                      f"[phases.stateful.generation]\nmax-examples = {stateful}\n")
     limits = ["--config-file", str(config)]
     command = [
         str(Path(sys.executable).with_name("schemathesis")), *limits, "run", str(ROOT / "docs" / "openapi.json"),
@@ -119,11 +144,22 @@ def run(base: str, cookie: str, report_dir: Path, quick: bool, seed: int | None 
         "--suppress-health-check", "all", "--request-timeout", "60",
         *(["--seed", str(seed)] if seed is not None else []),
     ]
-    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env={
+        **os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": "scripts.fuzz_hooks", "FUZZ_SEEDS": json.dumps(seeds)})
     figures = summary(report_dir)
     figures["exit_code"] = finished.returncode
     figures["output"] = finished.stdout + finished.stderr
     return figures
+
+
+def declared_links() -> list[str]:
+    """Every link of docs/openapi.json, named as schemathesis names a transition."""
+    document = json.loads((ROOT / "docs" / "openapi.json").read_text())
+    labels = {operation["operationId"]: f"{method.upper()} {path}"
+              for path, methods in document["paths"].items() for method, operation in methods.items()}
+    return [f"{method.upper()} {path} -> [{status}] {name} -> {labels[link['operationId']]}"
+            for path, methods in document["paths"].items() for method, operation in methods.items()
+            for status, answer in operation["responses"].items() for name, link in answer.get("links", {}).items()]
 
 
 def summary(report_dir: Path) -> dict:
@@ -166,10 +202,12 @@ def printed(figures: dict) -> str:
              f"errors: {len(figures['errors'])}  server errors: {figures['server_errors']}"]
     for failure in figures["failures"]:
         lines.append(f"  {failure['code']} {failure['title']}: {failure['count']} ({', '.join(failure['operations'])})")
-    lines.append(f"declared links followed: {sum(figures['declared_links'].values())} transitions over "
-                 f"{len(figures['declared_links'])} links; inferred: {figures['inferred_links']}")
+    declared = declared_links()
+    lines.append(f"declared links followed: {len(figures['declared_links'])} of {len(declared)}, in "
+                 f"{sum(figures['declared_links'].values())} transitions; inferred: {figures['inferred_links']}")
     for link, count in sorted(figures["declared_links"].items()):
         lines.append(f"  {count:5d}  {link}")
+    lines.extend(f"  never  {link}" for link in declared if link not in figures["declared_links"])
     return "\n".join(lines)
 
 
@@ -190,7 +228,7 @@ def main() -> int:
             stack = LocalStack(Path(folder) / "stack").start()
             base = stack.url
         try:
-            cookie = prepare(base)
+            cookie, seeds = prepare(base)
             started = time.monotonic()
             total: dict | None = None
             rounds = 0
@@ -198,7 +236,7 @@ def main() -> int:
             while total is None or total["requests"] < minimum:
                 rounds += 1
                 reports = Path(options.reports or folder) / f"report-{rounds}"
-                figures = run(base, cookie, reports, options.quick, options.seed)
+                figures = run(base, cookie, seeds, reports, options.quick, options.seed)
                 total = figures if total is None else merged(total, figures)
                 print(printed(figures) if rounds == 1 and options.quick else f"round {rounds}: "
                       f"{figures['requests']} requests, exit {figures['exit_code']}", flush=True)

@@ -61,6 +61,7 @@ LINKS = [
     ("read_structure", "Members", "list_members", {"path.structure_id": "$response.body#/structure_id"}, None),
     ("read_structure", "SubscriptionOptions", "subscription_options",
      {"path.structure_id": "$response.body#/structure_id"}, None),
+    ("read_structure", "History", "read_history", {"path.structure_id": "$response.body#/structure_id"}, None),
     # A member → their role, their end.
     ("list_members", "ChangeRole", "change_role",
      {"path.structure_id": "$request.path.structure_id", "path.user_id": "$response.body#/members/0/user_id"}, None),
@@ -73,6 +74,9 @@ LINKS = [
     ("record_attachment", "Download", "download_attachment", {"path.attachment_id": "$response.body#/id"}, None),
     ("record_attachment", "Delete", "remove_attachments", {}, {"ids": ["$response.body#/id"]}),
     ("record_attachment", "DownloadAll", "download_attachments", {}, {"ids": ["$response.body#/id"]}),
+    # What a structure offers → a request for it (its first space, its first service).
+    ("subscription_options", "Request", "request_subscriptions", {"path.structure_id": "$response.body#/structure_id"},
+     {"space": "$response.body#/spaces/0", "rows": [{"service_code": "$response.body#/services/0/code"}]}),
     # A subscription request → the structure's pending list → its decision.
     ("request_subscriptions", "Pending", "pending_subscriptions",
      {"path.structure_id": "$request.path.structure_id"}, None),

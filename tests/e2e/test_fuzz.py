@@ -1,6 +1,6 @@
 """Schemathesis against the real local stack as Paul (scripts/fuzz.py --quick): examples, coverage, fuzzing and the
 stateful phase following the links of docs/openapi.json. No server error, every answer as documented, and the
-stateful phase did follow declared links (from a pending request to its decision, at least)."""
+stateful phase followed most declared links, the issue's three chains among them."""
 
 import pytest
 
@@ -12,8 +12,8 @@ SEED = 14
 
 @pytest.fixture(scope="module")
 def figures(own, tmp_path_factory):
-    cookie = fuzz.prepare(own.url)
-    result = fuzz.run(own.url, cookie, tmp_path_factory.mktemp("schemathesis"), quick=True, seed=SEED)
+    cookie, seeds = fuzz.prepare(own.url)
+    result = fuzz.run(own.url, cookie, seeds, tmp_path_factory.mktemp("schemathesis"), quick=True, seed=SEED)
     print(fuzz.printed(result))
     result["still_logged_in"] = fuzz.call(own.url, "GET", "/me", cookie=cookie)[0] == 200
     return result
@@ -33,9 +33,18 @@ def test_every_phase_ran_without_server_error_or_undocumented_answer(figures):
 
 
 def test_the_stateful_phase_followed_the_declared_links(figures):
+    """The chains the issue names (a created request → its decision, a structure → its members, an upload → its
+    record), and most of the others: scenarios start from valid calls (scripts/fuzz_hooks.py), so they go on."""
     followed = figures["declared_links"]
-    assert sum(followed.values()) > 0, figures["output"][-4000:]
-    assert "GET /manager/requests -> [200] Decide -> POST /manager/requests/decide" in followed, followed
+    for link in ("POST /structures/{structure_id}/memberships -> [201] PendingForManagers -> GET /manager/requests",
+                 "GET /manager/requests -> [200] Decide -> POST /manager/requests/decide",
+                 "POST /attachments/uploads -> [201] Record -> POST /attachments"):
+        assert link in followed, (link, followed)
+    assert any(link.endswith("Members -> GET /structures/{structure_id}/members") for link in followed), followed
+    declared = fuzz.declared_links()
+    assert set(followed) <= set(declared)
+    # 32 to 35 of 35 in the runs measured; the margin absorbs what the server's ids change in the scenarios.
+    assert len(followed) >= 0.8 * len(declared), sorted(set(declared) - set(followed))
 
 
 def test_any_method_reaches_the_app(own):
