@@ -39,6 +39,15 @@ if FAULTS.rate:
         with FAULTS.paused():
             yield
 
+    def pytest_sessionfinish(session):
+        """An xdist worker injects the faults; its counts go to the controller, which prints them."""
+        if hasattr(session.config, "workeroutput"):
+            session.config.workeroutput["fault_counts"] = dict(FAULTS.counts)
+
+    def pytest_testnodedown(node, error):
+        for name, count in getattr(node, "workeroutput", {}).get("fault_counts", {}).items():
+            FAULTS.counts[name] = FAULTS.counts.get(name, 0) + count
+
     def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"faults at {FAULTS.rate:.0%} (seed {FAULTS.seed}): {faults.summary(FAULTS)}")
 
