@@ -12,8 +12,13 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import DEMO_PASSWORD, PAUL, ROOT
+
+# An assertion waits up to 10 s for the page to get there (Playwright's default is 5 s): a loaded CI machine answers
+# slower, and a passing test does not wait longer for it.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
