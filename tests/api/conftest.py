@@ -180,10 +180,9 @@ def demo(aws, frozen_clock):
     if not _SEEDED:
         seed(DEMO_PASSWORD)
         _SEEDED["items"] = copy.deepcopy(moto_table().items)
-        _SEEDED["objects"] = [
-            (entry["Key"], s3.get_object(Bucket=bucket, Key=entry["Key"]))
-            for entry in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
-        _SEEDED["objects"] = [(key, got["Body"].read(), got["ContentType"]) for key, got in _SEEDED["objects"]]
+        objects = [s3.get_object(Bucket=bucket, Key=entry["Key"]) | {"Key": entry["Key"]}
+                   for entry in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        _SEEDED["objects"] = [(got["Key"], got["Body"].read(), got["ContentType"]) for got in objects]
         return
     moto_table().items = copy.deepcopy(_SEEDED["items"])
     for key, content, content_type in _SEEDED["objects"]:
